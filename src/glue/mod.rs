@@ -1,0 +1,22 @@
+//! DuckDB glue: one file per SQL function. Nothing here parses bytes or knows a vendor format;
+//! it reads arguments, calls into the crate, and writes vectors.
+
+pub mod focus_columns;
+pub mod focus_version;
+pub mod output;
+pub mod params;
+pub mod static_table;
+pub mod test_hooks;
+
+use duckdb::Connection;
+use std::error::Error;
+
+/// Registers every SQL function of the extension.
+pub fn register_all(con: &Connection) -> Result<(), Box<dyn Error>> {
+    con.register_table_function::<focus_version::FocusVersion>("focus_version")?;
+    con.register_table_function::<focus_columns::FocusColumns>("focus_columns")?;
+    if std::env::var_os("FOCUS_ENABLE_TEST_HOOKS").is_some() {
+        con.register_table_function::<test_hooks::FocusTestPanic>("focus_test_panic")?;
+    }
+    Ok(())
+}
