@@ -6,7 +6,10 @@
 pub mod columnar;
 pub mod error;
 pub mod focus;
+pub mod formats;
 pub mod glue;
+pub mod io;
+pub mod mapping;
 
 use duckdb::{duckdb_entrypoint_c_api, Connection};
 use std::error::Error;

@@ -5,6 +5,8 @@ pub mod focus_columns;
 pub mod focus_version;
 pub mod output;
 pub mod params;
+pub mod read_aws_cur;
+pub mod scan;
 pub mod static_table;
 pub mod test_hooks;
 
@@ -15,6 +17,7 @@ use std::error::Error;
 pub fn register_all(con: &Connection) -> Result<(), Box<dyn Error>> {
     con.register_table_function::<focus_version::FocusVersion>("focus_version")?;
     con.register_table_function::<focus_columns::FocusColumns>("focus_columns")?;
+    con.register_table_function::<read_aws_cur::ReadAwsCur>("read_aws_cur")?;
     if std::env::var_os("FOCUS_ENABLE_TEST_HOOKS").is_some() {
         con.register_table_function::<test_hooks::FocusTestPanic>("focus_test_panic")?;
     }

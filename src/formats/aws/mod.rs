@@ -1,0 +1,184 @@
+//! AWS Cost and Usage Reports: CUR 1.0 CSV (plain, gzip, zip), CUR 1.0 Athena Parquet, CUR 2.0
+//! (Data Exports) Parquet and CSV, and the S3 delivery layouts with their manifests.
+
+pub mod layout;
+pub mod schema;
+
+use crate::error::{Error, Position, Result};
+use crate::formats::csv_reader::{open_csv, CsvBatchReader};
+use crate::formats::parquet_reader::{inspect, ParquetBatchReader};
+use crate::formats::reader::{BatchReader, Schema, Target};
+use crate::io::listing::{expand, walk, Expanded};
+use crate::io::open::{open_text, sniff, Container};
+use schema::{cur_schema, CurSchema};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// How the files of one report were written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flavour {
+    /// `lineItem/UnblendedCost` headers.
+    Cur1Csv,
+    /// snake_case CSV (CUR 2.0 Data Exports; map columns as JSON text).
+    SnakeCsv,
+    /// Parquet: Athena-integration CUR 1.0 or CUR 2.0.
+    Parquet,
+}
+
+/// One unit of scan work: a CSV file, or some row groups of a Parquet file.
+#[derive(Debug, Clone)]
+pub struct ScanUnit {
+    pub path: PathBuf,
+    pub file: String,
+    pub flavour: Flavour,
+    pub targets: Arc<Vec<Target>>,
+    pub row_groups: Vec<usize>,
+    pub assembly: Option<String>,
+    pub billing_period: Option<String>,
+    /// Rows in this unit when the format says so (Parquet footers), for cardinality hints.
+    pub rows: Option<u64>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct DiscoverOptions {
+    pub all_versions: bool,
+    /// Only billing periods `YYYY-MM` in this list (files whose layout tells another period are skipped).
+    pub billing_periods: Vec<String>,
+}
+
+fn is_cur_column(target: &Target, s: &CurSchema, name: &str) -> bool {
+    let _ = s;
+    matches!(target, Target::Column(_)) && (name.starts_with("lineItem/") || name.starts_with("line_item_"))
+}
+
+/// Expands the user's paths into scan units, reading manifests, CSV headers and Parquet footers.
+pub fn discover(paths: &[String], opts: &DiscoverOptions) -> Result<Vec<ScanUnit>> {
+    let s = cur_schema()?;
+    let mut planned: Vec<(PathBuf, Option<String>, Option<String>)> = Vec::new();
+    for p in paths {
+        match expand(p)? {
+            Expanded::Files(files) => planned.extend(files.into_iter().map(|f| {
+                let bp = layout::plan(&[f.to_string_lossy().into_owned()], &|_| Ok(vec![]), false)
+                    .ok()
+                    .and_then(|v| v.into_iter().next())
+                    .and_then(|pf| pf.billing_period);
+                (f, None, bp)
+            })),
+            Expanded::Directory(dir) => {
+                let listing = walk(&dir)?;
+                let read = |k: &str| {
+                    let path = dir.join(k);
+                    std::fs::read(&path).map_err(|e| Error::io(&path, "cannot read", e))
+                };
+                let plan = layout::plan(&listing, &read, opts.all_versions)?;
+                if plan.is_empty() {
+                    return Err(Error::NoFiles {
+                        pattern: p.clone(),
+                        hint: " (the folder holds no .csv, .csv.gz, .zip or .parquet files)".into(),
+                    });
+                }
+                planned.extend(
+                    plan.into_iter()
+                        .map(|f| (dir.join(&f.key), f.assembly, f.billing_period)),
+                );
+            }
+        }
+    }
+    let mut units = Vec::new();
+    for (path, assembly, billing_period) in planned {
+        if let Some(bp) = &billing_period {
+            if !opts.billing_periods.is_empty() && !opts.billing_periods.contains(bp) {
+                continue;
+            }
+        }
+        let file = path.display().to_string();
+        match sniff(&path)? {
+            Container::Parquet => {
+                let info = inspect(&path)?;
+                let targets: Vec<Target> = info.columns.iter().map(|c| s.resolve_snake(c)).collect();
+                check_is_cur(&file, &info.columns, &targets, s)?;
+                let targets = Arc::new(targets);
+                // Row groups are the unit of parallelism within a file.
+                for rg in 0..info.row_groups.max(1) {
+                    units.push(ScanUnit {
+                        path: path.clone(),
+                        file: file.clone(),
+                        flavour: Flavour::Parquet,
+                        targets: targets.clone(),
+                        row_groups: if info.row_groups == 0 { vec![] } else { vec![rg] },
+                        assembly: assembly.clone(),
+                        billing_period: billing_period.clone(),
+                        rows: (info.row_groups <= 1).then_some(info.rows),
+                    });
+                }
+            }
+            _ => {
+                let (_, headers) = open_csv(open_text(&path)?, &file)?;
+                let cur1 = headers.iter().any(|h| h.contains('/'));
+                let targets: Vec<Target> = headers
+                    .iter()
+                    .map(|h| {
+                        if cur1 {
+                            s.resolve_cur1_header(h)
+                        } else {
+                            s.resolve_snake(h)
+                        }
+                    })
+                    .collect();
+                check_is_cur(&file, &headers, &targets, s)?;
+                units.push(ScanUnit {
+                    path: path.clone(),
+                    file,
+                    flavour: if cur1 { Flavour::Cur1Csv } else { Flavour::SnakeCsv },
+                    targets: Arc::new(targets),
+                    row_groups: vec![],
+                    assembly,
+                    billing_period,
+                    rows: None,
+                });
+            }
+        }
+    }
+    Ok(units)
+}
+
+fn check_is_cur(file: &str, columns: &[String], targets: &[Target], s: &CurSchema) -> Result<()> {
+    if columns.iter().zip(targets).any(|(c, t)| is_cur_column(t, s, c)) {
+        return Ok(());
+    }
+    let sample: Vec<&str> = columns.iter().take(5).map(String::as_str).collect();
+    Err(Error::data(
+        Position::file(file),
+        format!(
+            "not an AWS Cost and Usage Report: no lineItem/* or line_item_* columns (found {}{}). For FOCUS files use read_focus(); for other clouds their read_ function",
+            sample.join(", "),
+            if columns.len() > 5 { ", ..." } else { "" }
+        ),
+    ))
+}
+
+impl ScanUnit {
+    pub fn open(&self, schema: Arc<Schema>, wanted: Arc<Vec<bool>>, batch_rows: usize) -> Result<Box<dyn BatchReader>> {
+        Ok(match self.flavour {
+            Flavour::Parquet => Box::new(ParquetBatchReader::open(
+                &self.path,
+                self.row_groups.clone(),
+                &self.targets,
+                schema,
+                wanted,
+                batch_rows,
+            )?),
+            Flavour::Cur1Csv | Flavour::SnakeCsv => {
+                let (rdr, headers) = open_csv(open_text(&self.path)?, &self.file)?;
+                Box::new(CsvBatchReader::new(
+                    rdr,
+                    &headers,
+                    &self.targets,
+                    &self.file,
+                    schema,
+                    wanted,
+                ))
+            }
+        })
+    }
+}
