@@ -295,6 +295,17 @@ pub fn convert_array(arr: &ArrayRef, ty: ColType, file: &str, name: &str) -> Res
                 for v in i.as_primitive::<arrow::datatypes::Int64Type>().iter() {
                     d.push(v.and_then(|x| decimal_rescale(x as i128, 0)));
                 }
+            } else if matches!(arr.data_type(), DataType::Float32) {
+                // A REAL's own shortest text (0.1), not that of its widened double (0.10000000149).
+                for v in arr.as_primitive::<arrow::datatypes::Float32Type>().iter() {
+                    d.push(match v {
+                        None => None,
+                        Some(x) => Some(
+                            crate::formats::values::decimal_from_f32(x)
+                                .ok_or_else(|| bad(&x.to_string(), "a finite number"))?,
+                        ),
+                    });
+                }
             } else {
                 for v in f.as_primitive::<arrow::datatypes::Float64Type>().iter() {
                     d.push(match v {

@@ -86,6 +86,14 @@ pub fn decimal_from_f64(f: f64) -> Option<i128> {
     parse_decimal(&buf)
 }
 
+/// As [`decimal_from_f64`], for 32-bit floats.
+pub fn decimal_from_f32(f: f32) -> Option<i128> {
+    if !f.is_finite() {
+        return None;
+    }
+    parse_decimal(&format!("{f}"))
+}
+
 fn ryu_like(f: f64) -> String {
     // Rust's Display for f64 prints the shortest round-trip digits, never in exponent form.
     format!("{f}")

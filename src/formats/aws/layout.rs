@@ -74,6 +74,11 @@ fn hive_period(key: &str) -> Option<String> {
     Some(format!("{:04}-{:02}", year?, month?))
 }
 
+/// `s3://bucket/prefix/export/data/BILLING_PERIOD=.../file` → `data/BILLING_PERIOD=.../file`.
+fn data_suffix(uri: &str) -> &str {
+    uri.find("/data/").map(|p| &uri[p + 1..]).unwrap_or(uri)
+}
+
 fn parent(key: &str) -> &str {
     key.rsplit_once('/').map(|(p, _)| p).unwrap_or("")
 }
@@ -86,12 +91,15 @@ fn join(dir: &str, rest: &str) -> String {
     }
 }
 
-/// Plans the reads of a delivery folder. `read` fetches a manifest's bytes by key.
+/// Plans the reads of a delivery folder. `read` fetches a manifest's bytes by key; `folder` is
+/// how the folder is shown in errors (keys are relative to it).
 pub fn plan(
     listing: &[String],
     read: &dyn Fn(&str) -> Result<Vec<u8>>,
     all_versions: bool,
+    folder: &str,
 ) -> Result<Vec<PlannedFile>> {
+    let shown = |key: &str| Position::file(join(folder, key));
     let keys: BTreeSet<&str> = listing.iter().map(String::as_str).collect();
     let mut out = Vec::new();
     let mut covered: Vec<String> = Vec::new(); // folder prefixes the manifests decide
@@ -105,8 +113,8 @@ pub fn plan(
         };
         covered.push(format!("{dir}/"));
         let bytes = read(key)?;
-        let m: Cur1Manifest = serde_json::from_slice(&bytes)
-            .map_err(|e| Error::data(Position::file(key.as_str()), format!("not a CUR manifest ({e})")))?;
+        let m: Cur1Manifest =
+            serde_json::from_slice(&bytes).map_err(|e| Error::data(shown(key), format!("not a CUR manifest ({e})")))?;
         if all_versions {
             for k in listing
                 .iter()
@@ -136,8 +144,8 @@ pub fn plan(
             let local = join(dir, rest);
             if !keys.contains(local.as_str()) {
                 return Err(Error::data(
-                    Position::file(key.as_str()),
-                    format!("the manifest names '{rk}', which is not in the folder (expected at '{local}'); the delivery is incomplete or still being written"),
+                    shown(key),
+                    format!("the manifest names '{rk}', which is not in the folder (expected at '{}'); the delivery is incomplete or still being written", join(folder, &local)),
                 ));
             }
             out.push(PlannedFile {
@@ -179,11 +187,19 @@ pub fn plan(
     for (key, root, period) in chosen {
         covered.push(join(&root, &format!("data/BILLING_PERIOD={period}/")));
         covered.push(join(&root, "metadata/"));
+        let bytes = read(key)?;
+        let m: Cur2Manifest = serde_json::from_slice(&bytes)
+            .map_err(|e| Error::data(shown(key), format!("not a Data Exports manifest ({e})")))?;
         if all_versions {
+            // Files of the current execution carry its id; older ones their sub-folder, if any.
+            let listed: Vec<String> = m.data_files.iter().map(|df| join(&root, data_suffix(df))).collect();
             let prefix = join(&root, &format!("data/BILLING_PERIOD={period}/"));
             for k in listing.iter().filter(|k| k.starts_with(&prefix) && is_data_file(k)) {
-                let rest = &k[prefix.len()..];
-                let assembly = rest.split_once('/').map(|(a, _)| a.to_string());
+                let assembly = if listed.contains(k) {
+                    m.execution_id.clone()
+                } else {
+                    k[prefix.len()..].split_once('/').map(|(a, _)| a.to_string())
+                };
                 out.push(PlannedFile {
                     key: k.clone(),
                     assembly,
@@ -192,20 +208,12 @@ pub fn plan(
             }
             continue;
         }
-        let bytes = read(key)?;
-        let m: Cur2Manifest = serde_json::from_slice(&bytes).map_err(|e| {
-            Error::data(
-                Position::file(key.as_str()),
-                format!("not a Data Exports manifest ({e})"),
-            )
-        })?;
         for df in &m.data_files {
-            let rest = df.find("/data/").map(|p| &df[p + 1..]).unwrap_or(df.as_str());
-            let local = join(&root, rest);
+            let local = join(&root, data_suffix(df));
             if !keys.contains(local.as_str()) {
                 return Err(Error::data(
-                    Position::file(key.as_str()),
-                    format!("the manifest names '{df}', which is not in the folder (expected at '{local}'); the delivery is incomplete or still being written"),
+                    shown(key),
+                    format!("the manifest names '{df}', which is not in the folder (expected at '{}'); the delivery is incomplete or still being written", join(folder, &local)),
                 ));
             }
             out.push(PlannedFile {

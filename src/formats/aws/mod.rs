@@ -58,19 +58,36 @@ pub fn discover(paths: &[String], opts: &DiscoverOptions) -> Result<Vec<ScanUnit
     for p in paths {
         match expand(p)? {
             Expanded::Files(files) => planned.extend(files.into_iter().map(|f| {
-                let bp = layout::plan(&[f.to_string_lossy().into_owned()], &|_| Ok(vec![]), false)
+                let bp = layout::plan(&[f.to_string_lossy().into_owned()], &|_| Ok(vec![]), false, "")
                     .ok()
                     .and_then(|v| v.into_iter().next())
                     .and_then(|pf| pf.billing_period);
                 (f, None, bp)
             })),
             Expanded::Directory(dir) => {
-                let listing = walk(&dir)?;
+                // Keys start with the folder's own name, so a billing-period folder given
+                // directly is still recognised as one (its manifest decides what is read).
+                let name = std::fs::canonicalize(&dir)
+                    .ok()
+                    .and_then(|c| c.file_name().map(|n| n.to_string_lossy().into_owned()))
+                    .unwrap_or_default();
+                let listing: Vec<String> =
+                    walk(&dir)?.into_iter().map(|k| if name.is_empty() { k } else { format!("{name}/{k}") }).collect();
+                let path_of = |k: &str| {
+                    let rel = if name.is_empty() { k } else { k.strip_prefix(&format!("{name}/")).unwrap_or(k) };
+                    dir.join(rel)
+                };
                 let read = |k: &str| {
-                    let path = dir.join(k);
+                    let path = path_of(k);
                     std::fs::read(&path).map_err(|e| Error::io(&path, "cannot read", e))
                 };
-                let plan = layout::plan(&listing, &read, opts.all_versions)?;
+                // Errors show keys under the folder's parent, as the user would write the path.
+                let shown = match dir.components().next_back() {
+                    Some(std::path::Component::Normal(_)) => dir.parent().map(|p| p.to_string_lossy().into_owned()),
+                    _ => std::fs::canonicalize(&dir).ok().and_then(|c| c.parent().map(|p| p.to_string_lossy().into_owned())),
+                }
+                .unwrap_or_default();
+                let plan = layout::plan(&listing, &read, opts.all_versions, &shown)?;
                 if plan.is_empty() {
                     return Err(Error::NoFiles {
                         pattern: p.clone(),
@@ -79,7 +96,7 @@ pub fn discover(paths: &[String], opts: &DiscoverOptions) -> Result<Vec<ScanUnit
                 }
                 planned.extend(
                     plan.into_iter()
-                        .map(|f| (dir.join(&f.key), f.assembly, f.billing_period)),
+                        .map(|f| (path_of(&f.key), f.assembly, f.billing_period)),
                 );
             }
         }
@@ -95,7 +112,7 @@ pub fn discover(paths: &[String], opts: &DiscoverOptions) -> Result<Vec<ScanUnit
         match sniff(&path)? {
             Container::Parquet => {
                 let info = inspect(&path)?;
-                let targets: Vec<Target> = info.columns.iter().map(|c| s.resolve_snake(c)).collect();
+                let targets = s.route_flat_map_columns(&info.columns, info.columns.iter().map(|c| s.resolve_snake(c)).collect());
                 check_is_cur(&file, &info.columns, &targets, s)?;
                 let targets = Arc::new(targets);
                 // Row groups are the unit of parallelism within a file.
@@ -115,16 +132,8 @@ pub fn discover(paths: &[String], opts: &DiscoverOptions) -> Result<Vec<ScanUnit
             _ => {
                 let (_, headers) = open_csv(open_text(&path)?, &file)?;
                 let cur1 = headers.iter().any(|h| h.contains('/'));
-                let targets: Vec<Target> = headers
-                    .iter()
-                    .map(|h| {
-                        if cur1 {
-                            s.resolve_cur1_header(h)
-                        } else {
-                            s.resolve_snake(h)
-                        }
-                    })
-                    .collect();
+                let resolved = headers.iter().map(|h| if cur1 { s.resolve_cur1_header(h) } else { s.resolve_snake(h) });
+                let targets = s.route_flat_map_columns(&headers, resolved.collect());
                 check_is_cur(&file, &headers, &targets, s)?;
                 units.push(ScanUnit {
                     path: path.clone(),

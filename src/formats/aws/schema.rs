@@ -174,6 +174,24 @@ impl CurSchema {
         self.other(column)
     }
 
+    /// A file that has a map column itself (CUR 2.0 `product`) and also flat columns with its
+    /// prefix (`product_future_attr`): the flat ones are not entries of that map, so they are
+    /// kept in `other_columns` under their own name rather than lost.
+    pub fn route_flat_map_columns(&self, names: &[String], mut targets: Vec<Target>) -> Vec<Target> {
+        let whole: Vec<usize> = targets
+            .iter()
+            .filter_map(|t| if let Target::Column(c) = t { Some(*c) } else { None })
+            .collect();
+        for (t, name) in targets.iter_mut().zip(names) {
+            if let Target::MapEntry { map, .. } = t {
+                if whole.contains(map) {
+                    *t = self.other(name);
+                }
+            }
+        }
+        targets
+    }
+
     fn other(&self, column: &str) -> Target {
         Target::MapEntry {
             map: self.other,
