@@ -19,16 +19,18 @@ EXT             := build/release/$(EXT_NAME).duckdb_extension
 # Pinned hosts the tests run against.
 DUCKDB_PY_PIN   := duckdb==2.0.1
 DUCKDB_CLI_PIN  := duckdb-cli==1.5.6
+# dbt-core 1.12 needs a parser wheel from GitHub (unreachable offline): stay on 1.11.
+DBT_PINS        := dbt-duckdb==1.11.1 dbt-core==1.11.16
 PYTHON          ?= python3
 VENV            := .venv
 VPY             := $(VENV)/bin/python
 VCLI            := $(VENV)/bin/duckdb
-VENV_STAMP      := $(VENV)/.stamp-$(subst ==,-,$(DUCKDB_PY_PIN))-$(subst ==,-,$(DUCKDB_CLI_PIN))
+VENV_STAMP      := $(VENV)/.stamp-$(subst ==,-,$(DUCKDB_PY_PIN))-$(subst ==,-,$(DUCKDB_CLI_PIN))-dbt1.11
 
 # Tests and servers stay on loopback: no SDK may probe a cloud metadata address.
 export AWS_EC2_METADATA_DISABLED := true
 
-.PHONY: all release debug test test-unit test-sql test-sql-python test-sql-cli test-validate \
+.PHONY: all release debug test test-unit test-sql test-sql-python test-sql-cli test-validate test-examples test-docs docs \
         demo install bench clean venv fmt lint
 
 all: release
@@ -52,7 +54,7 @@ FORCE:
 venv: $(VENV_STAMP)
 $(VENV_STAMP):
 	$(PYTHON) -m venv $(VENV)
-	PIP_FIND_LINKS= $(VPY) -m pip install --quiet $(DUCKDB_PY_PIN) $(DUCKDB_CLI_PIN)
+	PIP_FIND_LINKS= $(VPY) -m pip install --quiet $(DUCKDB_PY_PIN) $(DUCKDB_CLI_PIN) $(DBT_PINS)
 	@touch $@
 
 include mk/validator.mk
@@ -63,7 +65,7 @@ SLT_DIRS    := test/sql
 # Test-only functions (forced panics) are registered only when this is set at LOAD time.
 TEST_ENV    := FOCUS_ENABLE_TEST_HOOKS=1 FOCUS_SAMPLES=$(abspath ../shared/samples)
 
-test: test-unit test-sql test-validate
+test: test-unit test-sql test-docs test-validate test-examples
 
 test-unit:
 	cargo test --release --lib
@@ -77,6 +79,20 @@ test-sql-cli: $(EXT) venv
 	$(TEST_ENV) $(SLT) --backend cli --cli $(VCLI) $(SLT_DIRS)
 
 test-validate: $(EXT) venv validator-venv validator-selftest
+	$(TEST_ENV) $(VPY) test/validate/validate_outputs.py --ext $(EXT) --validate "$(FOCUS_VALIDATE)"
+
+# docs/mapping/*.md are generated from the compiled rules; the test fails when they are stale.
+docs: $(EXT) venv
+	$(VPY) tools/gen_docs.py --ext $(EXT)
+
+test-docs: $(EXT) venv
+	$(VPY) tools/gen_docs.py --ext $(EXT) --check
+
+# The examples in the README run for real: Python and a dbt-duckdb project.
+test-examples: $(EXT) venv
+	FOCUS_EXT=$(abspath $(EXT)) $(VPY) examples/python_example.py
+	cd examples/dbt && rm -rf target && FOCUS_EXT=$(abspath $(EXT)) FOCUS_DBT_DB=target/focus_example.duckdb \
+		$(abspath $(VENV))/bin/dbt build --profiles-dir . --no-use-colors
 
 # --- using it -----------------------------------------------------------------------------------
 demo: $(EXT) venv

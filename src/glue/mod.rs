@@ -2,6 +2,7 @@
 //! it reads arguments, calls into the crate, and writes vectors.
 
 pub mod focus_columns;
+pub mod focus_mapping;
 pub mod focus_version;
 pub mod output;
 pub mod params;
@@ -9,6 +10,7 @@ pub mod read_aws_cur;
 pub mod scan;
 pub mod static_table;
 pub mod test_hooks;
+pub mod to_focus;
 
 use duckdb::Connection;
 use std::error::Error;
@@ -18,6 +20,9 @@ pub fn register_all(con: &Connection) -> Result<(), Box<dyn Error>> {
     con.register_table_function::<focus_version::FocusVersion>("focus_version")?;
     con.register_table_function::<focus_columns::FocusColumns>("focus_columns")?;
     con.register_table_function::<read_aws_cur::ReadAwsCur>("read_aws_cur")?;
+    con.register_table_function::<to_focus::ToFocus>("to_focus")?;
+    con.register_table_function::<focus_mapping::FocusMapping>("focus_mapping")?;
+    con.register_table_function::<focus_mapping::FocusSql>("focus_sql")?;
     if std::env::var_os("FOCUS_ENABLE_TEST_HOOKS").is_some() {
         con.register_table_function::<test_hooks::FocusTestPanic>("focus_test_panic")?;
     }

@@ -1,1 +1,256 @@
-//! stub
+//! Vendor-to-FOCUS conversion rules as data.
+//!
+//! A mapping file is a DuckDB `SELECT` list over the raw rows of one vendor export:
+//!
+//! ```sql
+//! -- header comment (kept as Mapping::doc)
+//! SELECT
+//!     -- documentation of the next item (kept as MappedColumn::doc)
+//!     coalesce(line_item_net_unblended_cost, line_item_unblended_cost) AS BilledCost,
+//!     'AWS' AS ProviderName
+//! FROM source
+//! ```
+//!
+//! The same rules run two ways that must agree value for value: [`MappedColumn::eval`] computes
+//! them over column batches inside the extension (no SQL can run inside a table function), and
+//! [`Mapping::to_sql`] renders them as self-contained DuckDB SQL for users who transform raw rows
+//! themselves. The expression language is a closed, typed subset of DuckDB: only constructs
+//! whose DuckDB semantics are reproduced exactly are accepted; anything else fails to compile
+//! with its line and column.
+//!
+//! Types: VARCHAR, DECIMAL (always DECIMAL(38,18)), TIMESTAMPTZ, BOOLEAN, and the two MAP types
+//! of the input. Constructs: literals, column references, `map['key']`, searched and simple
+//! CASE, comparisons, IS [NOT] NULL, [NOT] IN (literals), [NOT] LIKE 'pattern', AND/OR/NOT,
+//! `+ - *` and unary minus on DECIMAL, `||`, CAST (NULL to any type, VARCHAR to DECIMAL, DECIMAL
+//! to VARCHAR), and the functions coalesce, nullif, lower, upper, trim, length, concat,
+//! starts_with, ends_with, contains, replace, split_part, regexp_extract, regexp_matches, abs,
+//! greatest, least, lookup, map_json, map_with_prefix and map_strip_prefix.
+
+mod case_tables;
+mod check;
+mod decimal;
+mod eval;
+mod expr;
+mod lexer;
+mod parser;
+mod re2;
+mod sql;
+mod text;
+
+#[cfg(test)]
+mod tests;
+
+use crate::columnar::{Batch, ColType, Column};
+use crate::error::{Error, Result};
+use std::collections::HashMap;
+
+/// A column of the raw rows a mapping reads: its name in rules, its slot in [`Batch::columns`].
+#[derive(Debug, Clone)]
+pub struct InputColumn {
+    pub name: String,
+    pub index: usize,
+    pub ty: ColType,
+}
+
+/// A small reference table for `lookup('name', key, 'column')`, from a CSV file whose first
+/// column is the key. `columns` are the other columns; `rows[key][i]` is the value of
+/// `columns[i]`. An empty cell is NULL: CSV cannot tell NULL from '', and a lookup table has no
+/// use for ''.
+#[derive(Debug, Clone)]
+pub struct LookupTable {
+    pub name: String,
+    pub key: String,
+    pub columns: Vec<String>,
+    pub rows: HashMap<String, Vec<String>>,
+}
+
+impl LookupTable {
+    pub fn from_csv(name: &str, text: &str) -> Result<Self> {
+        let bad = |message: String| Error::Mapping {
+            mapping: format!("lookup table {name}"),
+            message,
+        };
+        let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(text.as_bytes());
+        let header = reader
+            .headers()
+            .map_err(|e| bad(format!("bad CSV header: {e}")))?
+            .clone();
+        let mut names = header.iter().map(str::to_string);
+        let Some(key) = names.next() else {
+            return Err(bad("the CSV has no columns".into()));
+        };
+        let columns: Vec<String> = names.collect();
+        let mut rows = HashMap::new();
+        for record in reader.records() {
+            let record = record.map_err(|e| bad(format!("bad CSV: {e}")))?;
+            let line = record.position().map_or(0, |p| p.line());
+            let mut fields = record.iter().map(str::to_string);
+            let k = fields.next().unwrap_or_default();
+            let values: Vec<String> = fields.collect();
+            if rows.insert(k.clone(), values).is_some() {
+                return Err(bad(format!("line {line}: duplicate key '{k}'")));
+            }
+        }
+        Ok(LookupTable {
+            name: name.to_string(),
+            key,
+            columns,
+            rows,
+        })
+    }
+}
+
+/// A compiled mapping file.
+#[derive(Debug)]
+pub struct Mapping {
+    pub name: String,
+    pub doc: String,
+    pub columns: Vec<MappedColumn>,
+    input_names: HashMap<usize, String>,
+}
+
+/// One output column of a mapping.
+#[derive(Debug)]
+pub struct MappedColumn {
+    pub name: String,
+    pub doc: String,
+    pub ty: ColType,
+    /// The expression as written, for rendering SQL.
+    expr: expr::Expr,
+    /// The same with constant subtrees precomputed, for evaluation.
+    plan: expr::Expr,
+    inputs: Vec<usize>,
+    /// Declared types of the inputs, checked against each batch.
+    input_types: Vec<(usize, ColType, String)>,
+    mapping: String,
+}
+
+impl MappedColumn {
+    /// Input column indexes this expression reads (for projection pushdown), sorted.
+    pub fn inputs(&self) -> &[usize] {
+        &self.inputs
+    }
+
+    /// Computes the column for every row of `batch`; `batch.columns[i]` must be present for each
+    /// `i` in [`inputs`](Self::inputs).
+    pub fn eval(&self, batch: &Batch) -> Result<Column> {
+        self.check_batch(batch)?;
+        let cx = eval::Ctx {
+            batch,
+            mapping: &self.mapping,
+            column: &self.name,
+        };
+        let v = eval::eval(&self.plan, &cx, eval::Rows::All(batch.rows))?;
+        eval::materialize(v, self.ty, batch.rows)
+    }
+
+    /// The expression as DuckDB SQL over the input columns (identifiers double-quoted).
+    pub fn sql(&self) -> String {
+        sql::render(&self.expr)
+    }
+
+    fn check_batch(&self, batch: &Batch) -> Result<()> {
+        for (index, ty, name) in &self.input_types {
+            let bad = |what: String| {
+                Error::usage(format!(
+                    "mapping {} column {}: input column {name} (slot {index}) {what}",
+                    self.mapping, self.name
+                ))
+            };
+            let Some(Some(col)) = batch.columns.get(*index) else {
+                return Err(bad("is missing from the batch".into()));
+            };
+            if col.len() != batch.rows {
+                return Err(bad(format!("has {} rows, the batch {}", col.len(), batch.rows)));
+            }
+            if col.col_type() != *ty && !(col.is_empty() && batch.rows == 0) {
+                return Err(bad(format!(
+                    "is {}, expected {}",
+                    col.col_type().sql_name(),
+                    ty.sql_name()
+                )));
+            }
+            if let Column::Map(m) = col {
+                let (keys, values) = (m.keys.len(), m.values.len());
+                let ok = keys == values && m.bounds.iter().flatten().all(|&(s, e)| s <= e && e <= keys);
+                if !ok {
+                    return Err(bad("has inconsistent map entries".into()));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Mapping {
+    /// The mapping as one DuckDB query over `source` (inserted verbatim).
+    pub fn to_sql(&self, source: &str) -> String {
+        let items: Vec<String> = self
+            .columns
+            .iter()
+            .map(|c| format!("  {} AS {}", c.sql(), sql::quote_ident(&c.name)))
+            .collect();
+        format!("SELECT\n{}\nFROM {source}", items.join(",\n"))
+    }
+
+    /// The name rules use for input column `index`.
+    pub fn input_name(&self, index: usize) -> Option<&str> {
+        self.input_names.get(&index).map(String::as_str)
+    }
+
+    /// The union of the columns' inputs, sorted.
+    pub fn inputs(&self) -> Vec<usize> {
+        let mut all: Vec<usize> = self.columns.iter().flat_map(|c| c.inputs.iter().copied()).collect();
+        all.sort_unstable();
+        all.dedup();
+        all
+    }
+}
+
+/// Parses and type-checks a mapping file against the input schema and lookup tables.
+pub fn compile(name: &str, text: &str, inputs: &[InputColumn], tables: &[LookupTable]) -> Result<Mapping> {
+    let err = |(pos, message): (lexer::Pos, String)| Error::Mapping {
+        mapping: name.to_string(),
+        message: format!("{pos}: {message}"),
+    };
+    let file = parser::parse(text).map_err(err)?;
+    let mut checker = check::Checker::new(inputs, tables);
+    let mut columns: Vec<MappedColumn> = Vec::with_capacity(file.items.len());
+    let mut seen: HashMap<String, &str> = HashMap::new();
+    for item in &file.items {
+        // DuckDB resolves names case-insensitively, so two names differing only in case would
+        // collide in the rendered SQL.
+        if let Some(prev) = seen.get(&item.name.to_lowercase()) {
+            return Err(err((
+                item.name_pos,
+                format!("duplicate output column {} (see {prev})", item.name),
+            )));
+        }
+        seen.insert(item.name.to_lowercase(), &item.name);
+        let e = checker.output(&item.expr).map_err(err)?;
+        let mut plan = e.clone();
+        eval::fold(&mut plan);
+        let used = e.inputs();
+        let input_types = used
+            .iter()
+            .filter_map(|i| inputs.iter().find(|c| c.index == *i))
+            .map(|c| (c.index, c.ty, c.name.clone()))
+            .collect();
+        columns.push(MappedColumn {
+            name: item.name.clone(),
+            doc: item.doc.clone(),
+            ty: e.ty,
+            inputs: used,
+            input_types,
+            expr: e,
+            plan,
+            mapping: name.to_string(),
+        });
+    }
+    Ok(Mapping {
+        name: name.to_string(),
+        doc: file.doc,
+        columns,
+        input_names: inputs.iter().map(|c| (c.index, c.name.clone())).collect(),
+    })
+}

@@ -252,6 +252,7 @@ mod tests {
             &listing,
             &|k| Ok(content.get(k).cloned().unwrap_or_default().into_bytes()),
             all,
+            "",
         )
     }
 

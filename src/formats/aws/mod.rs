@@ -1,6 +1,7 @@
 //! AWS Cost and Usage Reports: CUR 1.0 CSV (plain, gzip, zip), CUR 1.0 Athena Parquet, CUR 2.0
 //! (Data Exports) Parquet and CSV, and the S3 delivery layouts with their manifests.
 
+pub mod focus;
 pub mod layout;
 pub mod schema;
 
@@ -71,10 +72,16 @@ pub fn discover(paths: &[String], opts: &DiscoverOptions) -> Result<Vec<ScanUnit
                     .ok()
                     .and_then(|c| c.file_name().map(|n| n.to_string_lossy().into_owned()))
                     .unwrap_or_default();
-                let listing: Vec<String> =
-                    walk(&dir)?.into_iter().map(|k| if name.is_empty() { k } else { format!("{name}/{k}") }).collect();
+                let listing: Vec<String> = walk(&dir)?
+                    .into_iter()
+                    .map(|k| if name.is_empty() { k } else { format!("{name}/{k}") })
+                    .collect();
                 let path_of = |k: &str| {
-                    let rel = if name.is_empty() { k } else { k.strip_prefix(&format!("{name}/")).unwrap_or(k) };
+                    let rel = if name.is_empty() {
+                        k
+                    } else {
+                        k.strip_prefix(&format!("{name}/")).unwrap_or(k)
+                    };
                     dir.join(rel)
                 };
                 let read = |k: &str| {
@@ -84,7 +91,9 @@ pub fn discover(paths: &[String], opts: &DiscoverOptions) -> Result<Vec<ScanUnit
                 // Errors show keys under the folder's parent, as the user would write the path.
                 let shown = match dir.components().next_back() {
                     Some(std::path::Component::Normal(_)) => dir.parent().map(|p| p.to_string_lossy().into_owned()),
-                    _ => std::fs::canonicalize(&dir).ok().and_then(|c| c.parent().map(|p| p.to_string_lossy().into_owned())),
+                    _ => std::fs::canonicalize(&dir)
+                        .ok()
+                        .and_then(|c| c.parent().map(|p| p.to_string_lossy().into_owned())),
                 }
                 .unwrap_or_default();
                 let plan = layout::plan(&listing, &read, opts.all_versions, &shown)?;
@@ -112,7 +121,8 @@ pub fn discover(paths: &[String], opts: &DiscoverOptions) -> Result<Vec<ScanUnit
         match sniff(&path)? {
             Container::Parquet => {
                 let info = inspect(&path)?;
-                let targets = s.route_flat_map_columns(&info.columns, info.columns.iter().map(|c| s.resolve_snake(c)).collect());
+                let targets =
+                    s.route_flat_map_columns(&info.columns, info.columns.iter().map(|c| s.resolve_snake(c)).collect());
                 check_is_cur(&file, &info.columns, &targets, s)?;
                 let targets = Arc::new(targets);
                 // Row groups are the unit of parallelism within a file.
@@ -132,7 +142,13 @@ pub fn discover(paths: &[String], opts: &DiscoverOptions) -> Result<Vec<ScanUnit
             _ => {
                 let (_, headers) = open_csv(open_text(&path)?, &file)?;
                 let cur1 = headers.iter().any(|h| h.contains('/'));
-                let resolved = headers.iter().map(|h| if cur1 { s.resolve_cur1_header(h) } else { s.resolve_snake(h) });
+                let resolved = headers.iter().map(|h| {
+                    if cur1 {
+                        s.resolve_cur1_header(h)
+                    } else {
+                        s.resolve_snake(h)
+                    }
+                });
                 let targets = s.route_flat_map_columns(&headers, resolved.collect());
                 check_is_cur(&file, &headers, &targets, s)?;
                 units.push(ScanUnit {

@@ -1,0 +1,75 @@
+//! The AWS → FOCUS mapping: `sql/aws/focus.sql` compiled against the canonical CUR schema with
+//! the AWS lookup tables. Compiled once per process.
+
+use crate::error::{Error, Result};
+use crate::formats::aws::schema::cur_schema;
+use crate::mapping::{compile, InputColumn, LookupTable, Mapping};
+use std::sync::OnceLock;
+
+pub const MAPPING_SQL: &str = include_str!("../../../sql/aws/focus.sql");
+const REGIONS_CSV: &str = include_str!("../../../sql/aws/regions.csv");
+const TABLES: &[(&str, &str)] = &[
+    ("services", include_str!("../../../sql/aws/services.csv")),
+    ("regions", REGIONS_CSV),
+    ("line_item_types", include_str!("../../../sql/aws/line_item_types.csv")),
+    ("units", include_str!("../../../sql/aws/units.csv")),
+    ("resource_id_prefixes", include_str!("../../../sql/aws/resource_id_prefixes.csv")),
+];
+
+fn build() -> Result<Mapping> {
+    let s = cur_schema()?;
+    let inputs: Vec<InputColumn> = s
+        .schema
+        .names
+        .iter()
+        .zip(&s.schema.types)
+        .enumerate()
+        .map(|(index, (name, ty))| InputColumn {
+            name: name.clone(),
+            index,
+            ty: *ty,
+        })
+        .collect();
+    let mut tables = TABLES.iter().map(|(n, t)| LookupTable::from_csv(n, t)).collect::<Result<Vec<_>>>()?;
+    // The same regions keyed by display name, for reports that only carry `product/location`.
+    tables.push(LookupTable::from_csv("region_names", &swap_columns(REGIONS_CSV))?);
+    compile("aws", MAPPING_SQL, &inputs, &tables)
+}
+
+/// `a,b` lines to `b,a` (regions.csv has no quoted fields).
+fn swap_columns(csv: &str) -> String {
+    csv.lines().filter_map(|l| l.split_once(',').map(|(a, b)| format!("{b},{a}\n"))).collect()
+}
+
+pub fn mapping() -> Result<&'static Mapping> {
+    static M: OnceLock<std::result::Result<Mapping, String>> = OnceLock::new();
+    M.get_or_init(|| build().map_err(|e| e.to_string()))
+        .as_ref()
+        .map_err(|e| Error::usage(e.clone()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::focus::{catalog, convert};
+
+    #[test]
+    fn mapping_compiles_and_fits_every_focus_version() {
+        let m = mapping().unwrap();
+        for v in catalog::VERSIONS {
+            let cols = convert::output_columns(m, v).unwrap();
+            assert!(cols.iter().filter(|c| !c.name.starts_with("x_")).count() == catalog::columns(v).unwrap().len());
+        }
+        // Every mandatory 1.2 column has a rule.
+        let cols = convert::output_columns(m, "1.2").unwrap();
+        for c in catalog::columns("1.2").unwrap() {
+            if c.feature_level == "Mandatory" {
+                assert!(
+                    cols.iter().any(|o| o.name == c.column_id && o.rule.is_some()),
+                    "{} has no rule",
+                    c.column_id
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,221 @@
+//! String functions with DuckDB's exact semantics. Each function notes the DuckDB behaviour it
+//! reproduces where Rust's standard library would differ.
+
+use super::case_tables::{LOWER, UPPER};
+
+fn map_char(table: &[(u32, u32)], c: char) -> char {
+    match table.binary_search_by_key(&(c as u32), |&(from, _)| from) {
+        Ok(i) => char::from_u32(table[i].1).unwrap_or(c),
+        Err(_) => c,
+    }
+}
+
+/// DuckDB `lower`: one code point to one code point (utf8proc simple mapping).
+pub fn lower(s: &str, out: &mut String) {
+    if s.is_ascii() {
+        out.extend(s.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        return;
+    }
+    out.extend(s.chars().map(|c| {
+        if c.is_ascii() {
+            c.to_ascii_lowercase()
+        } else {
+            map_char(&LOWER, c)
+        }
+    }));
+}
+
+/// DuckDB `upper`: one code point to one code point ('ß' becomes 'ẞ', not "SS").
+pub fn upper(s: &str, out: &mut String) {
+    if s.is_ascii() {
+        out.extend(s.bytes().map(|b| char::from(b.to_ascii_uppercase())));
+        return;
+    }
+    out.extend(s.chars().map(|c| {
+        if c.is_ascii() {
+            c.to_ascii_uppercase()
+        } else {
+            map_char(&UPPER, c)
+        }
+    }));
+}
+
+/// The characters DuckDB's `trim(s)` removes: Unicode category Zs only, so tabs and newlines stay.
+pub fn is_trim_space(c: char) -> bool {
+    matches!(
+        c,
+        ' ' | '\u{A0}' | '\u{1680}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}'
+    )
+}
+
+pub fn trim(s: &str) -> &str {
+    s.trim_matches(is_trim_space)
+}
+
+/// DuckDB `length`: code points, not bytes and not grapheme clusters.
+pub fn length(s: &str) -> usize {
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().count()
+    }
+}
+
+/// DuckDB `replace`: an empty search string leaves the input unchanged.
+pub fn replace(s: &str, from: &str, to: &str, out: &mut String) {
+    if from.is_empty() {
+        out.push_str(s);
+        return;
+    }
+    let mut last = 0;
+    for (i, _) in s.match_indices(from) {
+        out.push_str(&s[last..i]);
+        out.push_str(to);
+        last = i + from.len();
+    }
+    out.push_str(&s[last..]);
+}
+
+/// DuckDB `split_part(s, sep, n)`, a macro for `coalesce(string_split(s, sep)[n], '')`: parts are
+/// 1-based, negative `n` counts from the end, 0 and out-of-range give '', an empty separator
+/// splits into code points.
+pub fn split_part<'s>(s: &'s str, sep: &str, n: i64) -> &'s str {
+    if sep.is_empty() {
+        let count = length(s) as i64;
+        let Some(k) = part_index(n, count) else { return "" };
+        return s
+            .char_indices()
+            .nth(k)
+            .map(|(i, c)| &s[i..i + c.len_utf8()])
+            .unwrap_or("");
+    }
+    // Counting from the end must reuse the left-to-right split: `rsplit` finds different
+    // separators when they overlap ("aaa" split on "aa").
+    let count = if n < 0 { s.matches(sep).count() as i64 + 1 } else { 0 };
+    match part_index(n, if n < 0 { count } else { i64::MAX }) {
+        Some(k) => s.split(sep).nth(k).unwrap_or(""),
+        None => "",
+    }
+}
+
+fn part_index(n: i64, count: i64) -> Option<usize> {
+    let k = if n > 0 { n - 1 } else { count.checked_add(n)? };
+    (n != 0 && (0..count).contains(&k)).then_some(k as usize)
+}
+
+/// SQL LIKE without an escape character: `%` any run, `_` one code point, case-sensitive. DuckDB
+/// matches bytes but steps `_` over a whole UTF-8 sequence, which is the same as matching code
+/// points on valid UTF-8.
+#[derive(Debug, Clone)]
+pub struct LikePattern {
+    parts: Vec<LikePart>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum LikePart {
+    Lit(String),
+    One,
+    Any,
+}
+
+impl LikePattern {
+    pub fn new(pattern: &str) -> Self {
+        let mut parts: Vec<LikePart> = Vec::new();
+        for c in pattern.chars() {
+            match c {
+                '%' => {
+                    if parts.last() != Some(&LikePart::Any) {
+                        parts.push(LikePart::Any);
+                    }
+                }
+                '_' => parts.push(LikePart::One),
+                _ => match parts.last_mut() {
+                    Some(LikePart::Lit(s)) => s.push(c),
+                    _ => parts.push(LikePart::Lit(c.to_string())),
+                },
+            }
+        }
+        LikePattern { parts }
+    }
+
+    pub fn matches(&self, s: &str) -> bool {
+        // Greedy matching with backtracking to the last `%` is exact for patterns whose only
+        // wildcards are `%` and `_`.
+        let parts = &self.parts;
+        let (mut pi, mut si) = (0usize, 0usize);
+        let mut star: Option<(usize, usize)> = None;
+        loop {
+            if pi < parts.len() {
+                match &parts[pi] {
+                    LikePart::Any => {
+                        star = Some((pi + 1, si));
+                        pi += 1;
+                        continue;
+                    }
+                    LikePart::One => {
+                        if let Some(c) = s[si..].chars().next() {
+                            si += c.len_utf8();
+                            pi += 1;
+                            continue;
+                        }
+                    }
+                    LikePart::Lit(lit) => {
+                        if s[si..].starts_with(lit.as_str()) {
+                            si += lit.len();
+                            pi += 1;
+                            continue;
+                        }
+                    }
+                }
+            } else if si == s.len() {
+                return true;
+            }
+            // Mismatch: let the last `%` swallow one more code point and retry after it.
+            match star {
+                Some((after, from)) => match s[from..].chars().next() {
+                    Some(c) => {
+                        let next = from + c.len_utf8();
+                        star = Some((after, next));
+                        pi = after;
+                        si = next;
+                    }
+                    None => return false,
+                },
+                None => return false,
+            }
+        }
+    }
+}
+
+/// Appends `s` as a JSON string the way DuckDB's `to_json(VARCHAR)` writes it: `"` and `\`
+/// escaped, control characters as `\b \t \n \f \r` or `\u00XX` (upper-case hex), everything else
+/// (including DEL, U+2028 and non-ASCII) verbatim.
+pub fn json_string(s: &str, out: &mut String) {
+    out.push('"');
+    let mut last = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let esc: &str = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            0x08 => "\\b",
+            b'\t' => "\\t",
+            b'\n' => "\\n",
+            0x0c => "\\f",
+            b'\r' => "\\r",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[last..i]);
+        if esc.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+            out.push_str("\\u00");
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xf)]));
+        } else {
+            out.push_str(esc);
+        }
+        last = i + 1;
+    }
+    out.push_str(&s[last..]);
+    out.push('"');
+}
