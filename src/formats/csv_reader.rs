@@ -24,7 +24,10 @@ pub struct CsvBatchReader {
 
 /// Reads the header of a CSV stream (BOM stripped) and returns it with the reader positioned
 /// at the first record.
-pub fn open_csv(text: Box<dyn Read + Send>, file: &str) -> Result<(csv::Reader<Box<dyn Read + Send>>, Vec<String>)> {
+/// A CSV reader over a decompressed byte stream.
+pub type TextCsv = csv::Reader<Box<dyn Read + Send>>;
+
+pub fn open_csv(text: Box<dyn Read + Send>, file: &str) -> Result<(TextCsv, Vec<String>)> {
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)

@@ -2,5 +2,8 @@
 pub mod aws;
 pub mod csv_reader;
 pub mod parquet_reader;
+pub mod peek;
+pub mod provider;
 pub mod reader;
+pub mod scan;
 pub mod values;

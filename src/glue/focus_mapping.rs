@@ -24,10 +24,8 @@ fn provider_mapping(bind: &BindInfo, func: &str) -> Result<(&'static Mapping, &'
         .to_ascii_lowercase();
     let version = params::named_str(bind, "focus_version").unwrap_or_else(|| catalog::DEFAULT_VERSION.into());
     let version = catalog::resolve_version(&version).map_err(|e| format!("{func}: {e}"))?;
-    match provider.as_str() {
-        "aws" => Ok((crate::formats::aws::focus::mapping()?, version)),
-        other => Err(format!("{func}: no mapping for provider '{other}'; available: aws").into()),
-    }
+    let prov = crate::formats::provider::by_name(&provider).map_err(|e| format!("{func}: {e}"))?;
+    Ok((prov.mapping()?, version))
 }
 
 fn str_col<'a>(values: impl Iterator<Item = Option<&'a str>>) -> Column {

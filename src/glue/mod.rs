@@ -6,7 +6,7 @@ pub mod focus_mapping;
 pub mod focus_version;
 pub mod output;
 pub mod params;
-pub mod read_aws_cur;
+pub mod read_vendor;
 pub mod scan;
 pub mod static_table;
 pub mod test_hooks;
@@ -19,7 +19,7 @@ use std::error::Error;
 pub fn register_all(con: &Connection) -> Result<(), Box<dyn Error>> {
     con.register_table_function::<focus_version::FocusVersion>("focus_version")?;
     con.register_table_function::<focus_columns::FocusColumns>("focus_columns")?;
-    con.register_table_function::<read_aws_cur::ReadAwsCur>("read_aws_cur")?;
+    con.register_table_function::<read_vendor::ReadVendor<read_vendor::AwsCur>>("read_aws_cur")?;
     con.register_table_function::<to_focus::ToFocus>("to_focus")?;
     con.register_table_function::<focus_mapping::FocusMapping>("focus_mapping")?;
     con.register_table_function::<focus_mapping::FocusSql>("focus_sql")?;

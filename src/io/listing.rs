@@ -88,3 +88,29 @@ pub fn walk(dir: &Path) -> Result<Vec<String>> {
     out.sort();
     Ok(out)
 }
+
+/// The first data file the paths name (for format detection): a file itself, the first match
+/// of a glob, or the first data file below a folder in sorted order.
+pub fn first_data_file(paths: &[String]) -> Result<PathBuf> {
+    for p in paths {
+        match expand(p)? {
+            Expanded::Files(files) => {
+                if let Some(f) = files.into_iter().next() {
+                    return Ok(f);
+                }
+            }
+            Expanded::Directory(dir) => {
+                let data = |k: &String| {
+                    let n = k.to_ascii_lowercase();
+                    [".csv", ".gz", ".zip", ".parquet", ".json", ".jsonl", ".ndjson"].iter().any(|e| n.ends_with(e))
+                        && !n.ends_with("manifest.json")
+                        && !n.contains("cost_and_usage_data_status")
+                };
+                if let Some(k) = walk(&dir)?.into_iter().find(data) {
+                    return Ok(dir.join(k));
+                }
+            }
+        }
+    }
+    Err(Error::NoFiles { pattern: paths.join(", "), hint: " (no data files found to detect the provider from)".into() })
+}

@@ -563,16 +563,43 @@ fn any_v_col(c: &Column) -> Result<AnyV<'_>> {
 const NO_BRANCH: u32 = u32::MAX;
 
 fn assemble(ty: ColType, picks: &[(u32, u32)], vals: &[Val<'_>]) -> Result<Column> {
-    let views = vals.iter().map(|v| any_v(v, ty)).collect::<Result<Vec<_>>>()?;
-    let mut b = Builder::new(ty, picks.len())?;
-    for &(k, j) in picks {
-        if k == NO_BRANCH {
-            b.push_null();
-        } else {
-            b.push_from(views[k as usize], j as usize);
-        }
+    fn pick<T: Copy>(picks: &[(u32, u32)], views: &[NumV<'_, T>]) -> Vec<Option<T>> {
+        picks
+            .iter()
+            .map(|&(k, j)| {
+                if k == NO_BRANCH {
+                    None
+                } else {
+                    views[k as usize].get(j as usize)
+                }
+            })
+            .collect()
     }
-    Ok(b.finish())
+    // One loop per type: this runs for every row of every CASE and coalesce.
+    Ok(match ty {
+        ColType::Varchar => {
+            let views = vals.iter().map(str_v).collect::<Result<Vec<_>>>()?;
+            let mut out = StrCol::with_capacity(picks.len());
+            for &(k, j) in picks {
+                out.push(if k == NO_BRANCH {
+                    None
+                } else {
+                    views[k as usize].get(j as usize)
+                });
+            }
+            Column::Str(out)
+        }
+        ColType::Decimal => Column::Dec(pick(picks, &vals.iter().map(dec_v).collect::<Result<Vec<_>>>()?)),
+        ColType::TimestampTz => Column::Ts(pick(picks, &vals.iter().map(ts_v).collect::<Result<Vec<_>>>()?)),
+        ColType::Boolean => Column::Bool(pick(picks, &vals.iter().map(bool_v).collect::<Result<Vec<_>>>()?)),
+        _ => return Err(internal("CASE of a non-scalar type")),
+    })
+}
+
+/// Column references and constants cost nothing to evaluate for all rows and cannot fail, so
+/// CASE and coalesce take them whole instead of copying out the rows they need.
+fn cheap(e: &Expr) -> bool {
+    matches!(e.kind, Kind::Column { .. } | Kind::Const(_))
 }
 
 /// Rows still undecided: absolute row numbers and their positions in the node's result.
@@ -601,7 +628,7 @@ impl Pending {
     /// Splits off the rows where `take(j)` holds (j indexes the pending rows).
     fn split(&mut self, mut take: impl FnMut(usize) -> bool) -> (Vec<u32>, Vec<u32>) {
         let (mut t_abs, mut t_pos) = (Vec::new(), Vec::new());
-        let (mut f_abs, mut f_pos) = (Vec::new(), Vec::new());
+        let (mut f_abs, mut f_pos) = (Vec::with_capacity(self.abs.len()), Vec::with_capacity(self.abs.len()));
         for j in 0..self.abs.len() {
             if take(j) {
                 t_abs.push(self.abs[j]);
@@ -618,6 +645,32 @@ impl Pending {
         self.pos = f_pos;
         (t_abs, t_pos)
     }
+}
+
+/// Evaluates a branch for the rows at `abs` (positions `pos` in the result) and records where
+/// each of those rows finds its value.
+fn take_branch<'a>(
+    e: &'a Expr,
+    cx: &Ctx<'a>,
+    rows: Rows<'_>,
+    abs: &[u32],
+    pos: &[u32],
+    picks: &mut [(u32, u32)],
+    vals: &mut Vec<Val<'a>>,
+) -> Result<()> {
+    let k = vals.len() as u32;
+    if cheap(e) {
+        vals.push(eval(e, cx, rows)?);
+        for &p in pos {
+            picks[p as usize] = (k, p);
+        }
+    } else {
+        vals.push(eval(e, cx, Rows::Sel(abs))?);
+        for (j, &p) in pos.iter().enumerate() {
+            picks[p as usize] = (k, j as u32);
+        }
+    }
+    Ok(())
 }
 
 fn case<'a>(
@@ -666,23 +719,13 @@ fn case<'a>(
             // Every row takes this branch: its result is the answer, no copy needed.
             return eval(then, cx, rows);
         }
-        let v = eval(then, cx, Rows::Sel(&t_abs))?;
-        let k = vals.len() as u32;
-        for (j, &p) in t_pos.iter().enumerate() {
-            picks[p as usize] = (k, j as u32);
-        }
-        vals.push(v);
+        take_branch(then, cx, rows, &t_abs, &t_pos, &mut picks, &mut vals)?;
     }
     if let (Some(e), false) = (otherwise, pending.abs.is_empty()) {
         if vals.is_empty() {
             return eval(e, cx, rows);
         }
-        let v = eval(e, cx, Rows::Sel(&pending.abs))?;
-        let k = vals.len() as u32;
-        for (j, &p) in pending.pos.iter().enumerate() {
-            picks[p as usize] = (k, j as u32);
-        }
-        vals.push(v);
+        take_branch(e, cx, rows, &pending.abs, &pending.pos, &mut picks, &mut vals)?;
     }
     if vals.is_empty() {
         return Ok(Val::Null);
@@ -692,6 +735,18 @@ fn case<'a>(
 
 fn coalesce<'a>(ty: ColType, args: &'a [Expr], cx: &Ctx<'a>, rows: Rows<'_>) -> Result<Val<'a>> {
     let n = rows.len();
+    if args.iter().all(cheap) {
+        // Nothing can fail: one pass picking the first non-NULL argument.
+        let vals = args.iter().map(|a| eval(a, cx, rows)).collect::<Result<Vec<_>>>()?;
+        let views = vals.iter().map(|v| any_v(v, ty)).collect::<Result<Vec<_>>>()?;
+        let picks: Vec<(u32, u32)> = (0..n)
+            .map(|i| match views.iter().position(|v| !v.is_null(i)) {
+                Some(k) => (k as u32, i as u32),
+                None => (NO_BRANCH, 0),
+            })
+            .collect();
+        return Ok(Val::Own(assemble(ty, &picks, &vals)?));
+    }
     let mut pending = Pending::new(rows);
     let mut picks = vec![(NO_BRANCH, 0u32); n];
     let mut vals: Vec<Val<'a>> = Vec::new();

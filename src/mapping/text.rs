@@ -109,6 +109,9 @@ fn part_index(n: i64, count: i64) -> Option<usize> {
 #[derive(Debug, Clone)]
 pub struct LikePattern {
     parts: Vec<LikePart>,
+    /// Without `_`: the literal pieces between `%`s, and whether `%` starts and ends the pattern.
+    /// Matched like DuckDB's `LikeMatcher`: prefix, pieces found left to right, suffix.
+    pieces: Option<(bool, Vec<String>, bool)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -135,10 +138,64 @@ impl LikePattern {
                 },
             }
         }
-        LikePattern { parts }
+        let pieces = (!parts.contains(&LikePart::One)).then(|| {
+            let lits = parts
+                .iter()
+                .filter_map(|p| match p {
+                    LikePart::Lit(l) => Some(l.clone()),
+                    _ => None,
+                })
+                .collect();
+            (
+                parts.first() == Some(&LikePart::Any),
+                lits,
+                parts.last() == Some(&LikePart::Any),
+            )
+        });
+        LikePattern { parts, pieces }
     }
 
     pub fn matches(&self, s: &str) -> bool {
+        match &self.pieces {
+            Some((any_start, lits, any_end)) => Self::match_pieces(*any_start, lits, *any_end, s),
+            None => self.match_general(s),
+        }
+    }
+
+    fn match_pieces(any_start: bool, lits: &[String], any_end: bool, s: &str) -> bool {
+        let Some((last, middle)) = lits.split_last() else {
+            // Only `%`s, or the empty pattern.
+            return any_start || s.is_empty();
+        };
+        let mut rest = s;
+        let mut middle = middle;
+        if !any_start {
+            let Some((first, others)) = lits.split_first() else {
+                return false;
+            };
+            let Some(after) = rest.strip_prefix(first.as_str()) else {
+                return false;
+            };
+            if lits.len() == 1 {
+                return any_end || after.is_empty();
+            }
+            rest = after;
+            middle = &others[..others.len() - 1];
+        }
+        for lit in middle {
+            match rest.find(lit.as_str()) {
+                Some(i) => rest = &rest[i + lit.len()..],
+                None => return false,
+            }
+        }
+        if any_end {
+            rest.contains(last.as_str())
+        } else {
+            rest.ends_with(last.as_str())
+        }
+    }
+
+    fn match_general(&self, s: &str) -> bool {
         // Greedy matching with backtracking to the last `%` is exact for patterns whose only
         // wildcards are `%` and `_`.
         let parts = &self.parts;

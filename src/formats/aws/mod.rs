@@ -6,45 +6,43 @@ pub mod layout;
 pub mod schema;
 
 use crate::error::{Error, Position, Result};
-use crate::formats::csv_reader::{open_csv, CsvBatchReader};
-use crate::formats::parquet_reader::{inspect, ParquetBatchReader};
-use crate::formats::reader::{BatchReader, Schema, Target};
+use crate::formats::csv_reader::open_csv;
+use crate::formats::parquet_reader::inspect;
+use crate::formats::provider::{Provider, ReadOptions};
+use crate::formats::reader::{Schema, Target};
+use crate::formats::scan::{ScanUnit, UnitKind};
 use crate::io::listing::{expand, walk, Expanded};
 use crate::io::open::{open_text, sniff, Container};
+use crate::mapping::Mapping;
 use schema::{cur_schema, CurSchema};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-/// How the files of one report were written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Flavour {
-    /// `lineItem/UnblendedCost` headers.
-    Cur1Csv,
-    /// snake_case CSV (CUR 2.0 Data Exports; map columns as JSON text).
-    SnakeCsv,
-    /// Parquet: Athena-integration CUR 1.0 or CUR 2.0.
-    Parquet,
-}
+/// AWS as a billing source: `read_aws_cur`, `to_focus(provider := 'aws')`.
+pub struct Aws;
 
-/// One unit of scan work: a CSV file, or some row groups of a Parquet file.
-#[derive(Debug, Clone)]
-pub struct ScanUnit {
-    pub path: PathBuf,
-    pub file: String,
-    pub flavour: Flavour,
-    pub targets: Arc<Vec<Target>>,
-    pub row_groups: Vec<usize>,
-    pub assembly: Option<String>,
-    pub billing_period: Option<String>,
-    /// Rows in this unit when the format says so (Parquet footers), for cardinality hints.
-    pub rows: Option<u64>,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct DiscoverOptions {
-    pub all_versions: bool,
-    /// Only billing periods `YYYY-MM` in this list (files whose layout tells another period are skipped).
-    pub billing_periods: Vec<String>,
+impl Provider for Aws {
+    fn name(&self) -> &'static str {
+        "aws"
+    }
+    fn reader_function(&self) -> &'static str {
+        "read_aws_cur"
+    }
+    fn schema(&self) -> Result<Arc<Schema>> {
+        Ok(cur_schema()?.schema.clone())
+    }
+    fn discover(&self, paths: &[String], opts: &ReadOptions) -> Result<Vec<ScanUnit>> {
+        discover(paths, opts)
+    }
+    fn recognises(&self, columns: &[String]) -> bool {
+        columns.iter().any(|c| c.starts_with("lineItem/") || c.starts_with("line_item_"))
+    }
+    fn mapping(&self) -> Result<&'static Mapping> {
+        focus::mapping()
+    }
+    fn billing_period_column(&self) -> Option<&'static str> {
+        Some("bill_billing_period_start_date")
+    }
 }
 
 fn is_cur_column(target: &Target, s: &CurSchema, name: &str) -> bool {
@@ -53,7 +51,7 @@ fn is_cur_column(target: &Target, s: &CurSchema, name: &str) -> bool {
 }
 
 /// Expands the user's paths into scan units, reading manifests, CSV headers and Parquet footers.
-pub fn discover(paths: &[String], opts: &DiscoverOptions) -> Result<Vec<ScanUnit>> {
+pub fn discover(paths: &[String], opts: &ReadOptions) -> Result<Vec<ScanUnit>> {
     let s = cur_schema()?;
     let mut planned: Vec<(PathBuf, Option<String>, Option<String>)> = Vec::new();
     for p in paths {
@@ -127,16 +125,12 @@ pub fn discover(paths: &[String], opts: &DiscoverOptions) -> Result<Vec<ScanUnit
                 let targets = Arc::new(targets);
                 // Row groups are the unit of parallelism within a file.
                 for rg in 0..info.row_groups.max(1) {
-                    units.push(ScanUnit {
-                        path: path.clone(),
-                        file: file.clone(),
-                        flavour: Flavour::Parquet,
-                        targets: targets.clone(),
-                        row_groups: if info.row_groups == 0 { vec![] } else { vec![rg] },
-                        assembly: assembly.clone(),
-                        billing_period: billing_period.clone(),
-                        rows: (info.row_groups <= 1).then_some(info.rows),
-                    });
+                    let row_groups = if info.row_groups == 0 { vec![] } else { vec![rg] };
+                    let mut u = ScanUnit::new(path.clone(), UnitKind::Parquet { row_groups }, targets.clone());
+                    u.assembly = assembly.clone();
+                    u.billing_period = billing_period.clone();
+                    u.rows = (info.row_groups <= 1).then_some(info.rows);
+                    units.push(u);
                 }
             }
             _ => {
@@ -151,16 +145,10 @@ pub fn discover(paths: &[String], opts: &DiscoverOptions) -> Result<Vec<ScanUnit
                 });
                 let targets = s.route_flat_map_columns(&headers, resolved.collect());
                 check_is_cur(&file, &headers, &targets, s)?;
-                units.push(ScanUnit {
-                    path: path.clone(),
-                    file,
-                    flavour: if cur1 { Flavour::Cur1Csv } else { Flavour::SnakeCsv },
-                    targets: Arc::new(targets),
-                    row_groups: vec![],
-                    assembly,
-                    billing_period,
-                    rows: None,
-                });
+                let mut u = ScanUnit::new(path.clone(), UnitKind::Csv, Arc::new(targets));
+                u.assembly = assembly;
+                u.billing_period = billing_period;
+                units.push(u);
             }
         }
     }
@@ -180,30 +168,4 @@ fn check_is_cur(file: &str, columns: &[String], targets: &[Target], s: &CurSchem
             if columns.len() > 5 { ", ..." } else { "" }
         ),
     ))
-}
-
-impl ScanUnit {
-    pub fn open(&self, schema: Arc<Schema>, wanted: Arc<Vec<bool>>, batch_rows: usize) -> Result<Box<dyn BatchReader>> {
-        Ok(match self.flavour {
-            Flavour::Parquet => Box::new(ParquetBatchReader::open(
-                &self.path,
-                self.row_groups.clone(),
-                &self.targets,
-                schema,
-                wanted,
-                batch_rows,
-            )?),
-            Flavour::Cur1Csv | Flavour::SnakeCsv => {
-                let (rdr, headers) = open_csv(open_text(&self.path)?, &self.file)?;
-                Box::new(CsvBatchReader::new(
-                    rdr,
-                    &headers,
-                    &self.targets,
-                    &self.file,
-                    schema,
-                    wanted,
-                ))
-            }
-        })
-    }
 }

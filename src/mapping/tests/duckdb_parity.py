@@ -10,6 +10,7 @@ SQL in DuckDB over the same rows and compares. Run by hand (it is not part of `c
     /tmp/pv/bin/python src/mapping/tests/duckdb_parity.py [--rows 5000] [--seed 1] [--crate-dir .]
 
 needs the `duckdb` Python package (2.0.1 is what the expectations in the unit tests come from).
+`--duckdb-cli PATH` runs the DuckDB side in that CLI binary instead (e.g. duckdb-cli 1.5.6).
 Exit status 0 when everything agrees.
 """
 
@@ -89,7 +90,12 @@ EXPRESSIONS = [
     "greatest(s, t, u)", "least(s, t)", "s = t", "s <> t", "s < t", "s <= t", "s > t", "s >= t",
     "s IS NULL", "s IS NOT NULL", "s IN ('a', 'b', 'Tax')", "s IN ('a', NULL)", "s NOT IN ('a', 'Tax')",
     "s NOT IN ('a', NULL)", "s LIKE '%a_%'", "s LIKE 'a%'", "s LIKE '_'", "s LIKE '%'", "s LIKE ''",
-    "s NOT LIKE '%,%'", "s LIKE '%\\%'", "s LIKE 'arn:%:%:%:%:%/%'", "s LIKE '%_c'",
+    "s NOT LIKE '%,%'", "s LIKE '%\\%'", "s LIKE 'arn:%:%:%:%:%/%'", "s LIKE '%_c'", "s LIKE '%a%b%'",
+    "s LIKE 'a%c'", "s LIKE '%c'", "s LIKE 'abc'", "s LIKE '%%a'", "s LIKE '%a%a%'", "s LIKE 'a%a'",
+    "s LIKE 'a_%_c'", "s LIKE '%_'", "s LIKE '_%'", "s LIKE '__'",
+    "CASE WHEN s LIKE 'a%' THEN t ELSE u END", "CASE WHEN b THEN s WHEN s = t THEN 'x' END",
+    "CASE s WHEN 'a' THEN t WHEN 'Tax' THEN s ELSE lower(u) END", "coalesce(d, e)", "coalesce(ts, ts2, ts)",
+    "coalesce(b, NULL, TRUE)",
     "CASE WHEN s = t THEN 'eq' WHEN s < t THEN 'lt' ELSE 'ge' END",
     "CASE s WHEN 'a' THEN 'A' WHEN t THEN 'T' WHEN NULL THEN 'N' END",
     "CASE WHEN s IS NULL THEN 'null' ELSE CASE WHEN length(s) > 3 THEN upper(s) ELSE lower(t) END END",
@@ -144,12 +150,49 @@ def generate(r, rows):
     return data
 
 
+class PyBackend:
+    def __init__(self, work):
+        self.con = duckdb.connect()
+        self.con.execute("SET TimeZone = 'UTC'")
+
+    def setup(self, sql):
+        self.con.execute(sql)
+
+    def query(self, sql):
+        """Rows as lists, or raises RuntimeError with DuckDB's message."""
+        try:
+            return [list(r) for r in self.con.execute(sql).fetchall()]
+        except duckdb.Error as e:
+            raise RuntimeError(str(e).splitlines()[0]) from e
+
+
+class CliBackend:
+    def __init__(self, work, cli):
+        self.cli, self.db = cli, os.path.join(work, "cli.duckdb")
+
+    def run(self, sql, readonly):
+        cmd = [self.cli] + (["-readonly"] if readonly else []) + ["-json", "-bail", "-cmd", "SET TimeZone = 'UTC'",
+                                                                  self.db, "-c", sql]
+        p = subprocess.run(cmd, capture_output=True, text=True)
+        if p.returncode != 0 or "Error" in p.stderr:
+            raise RuntimeError((p.stderr or p.stdout).strip().splitlines()[0])
+        return p.stdout
+
+    def setup(self, sql):
+        self.run(sql, False)
+
+    def query(self, sql):
+        out = self.run(f"SELECT * FROM ({sql}) AS q", True).strip()
+        return [list(r.values()) for r in json.loads(out)] if out else []
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=5000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--crate-dir", default=os.path.join(os.path.dirname(__file__), "..", "..", ".."))
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
+    ap.add_argument("--duckdb-cli", help="compare with this DuckDB CLI binary instead of the Python package")
     args = ap.parse_args()
     r = random.Random(args.seed)
     work = tempfile.mkdtemp(prefix="focus-parity-")
@@ -170,6 +213,9 @@ def main():
             f.write(json.dumps(row) + "\n")
     with open(os.path.join(work, "casts.json"), "w", encoding="utf-8") as f:
         json.dump(cands, f)
+    with open(os.path.join(work, "casts.jsonl"), "w", encoding="utf-8") as f:
+        for i, c in enumerate(cands):
+            f.write(json.dumps({"i": i, "x": c}) + "\n")
     lookup_rows = [("a", "Alpha", ""), ("Tax", "T", "tax"), ("é", "E", "acute"), ("", "empty", "key"),
                    ("x\"y", "quote", ""), ("straße", "Strasse", "ß")]
     with open(os.path.join(work, "lookup.csv"), "w", encoding="utf-8", newline="") as f:
@@ -189,19 +235,21 @@ def main():
     with open(os.path.join(work, "rust.json"), encoding="utf-8") as f:
         rust = json.load(f)
 
-    con.execute(f"""
+    db = CliBackend(work, args.duckdb_cli) if args.duckdb_cli else PyBackend(work)
+    db.setup(f"""
         CREATE TABLE raw AS SELECT * FROM read_json('{work}/data.jsonl', format = 'newline_delimited', columns = {{
             rid: 'BIGINT', s: 'VARCHAR', t: 'VARCHAR', u: 'VARCHAR', d: 'VARCHAR', e: 'VARCHAR', ts: 'BIGINT',
             ts2: 'BIGINT', b: 'BOOLEAN', m: 'STRUCT(key VARCHAR, value VARCHAR)[]',
-            md: 'STRUCT(key VARCHAR, value VARCHAR)[]', n: 'VARCHAR'}})""")
-    con.execute("""
+            md: 'STRUCT(key VARCHAR, value VARCHAR)[]', n: 'VARCHAR'}});
         CREATE TABLE src AS SELECT rid, s, t, u, CAST(d AS DECIMAL(38,18)) AS d, CAST(e AS DECIMAL(38,18)) AS e,
             CAST(make_timestamp(ts) AS TIMESTAMPTZ) AS ts, CAST(make_timestamp(ts2) AS TIMESTAMPTZ) AS ts2, b,
             map_from_entries(m) AS m,
-            map_from_entries(list_transform(md, lambda x: {'key': x.key, 'value': CAST(x.value AS DECIMAL(38,18))}))
+            map_from_entries(list_transform(md, lambda x: {{'key': x.key, 'value': CAST(x.value AS DECIMAL(38,18))}}))
                 AS md,
             n
-        FROM raw""")
+        FROM raw;
+        CREATE TABLE casts AS SELECT * FROM read_json('{work}/casts.jsonl', format = 'newline_delimited',
+            columns = {{i: 'BIGINT', x: 'VARCHAR'}});""")
 
     failures = 0
     for col, expr in zip(rust["columns"], EXPRESSIONS):
@@ -211,10 +259,10 @@ def main():
             "VARCHAR": f"({sql})",
         }.get(col["type"], f"CAST(({sql}) AS VARCHAR)")
         try:
-            got = [row[0] for row in con.execute(f"SELECT {canon} FROM src ORDER BY rid").fetchall()]
+            got = [row[0] for row in db.query(f"SELECT {canon} AS v FROM src ORDER BY rid")]
             duck_err = None
-        except duckdb.Error as e:
-            got, duck_err = None, str(e).splitlines()[0]
+        except RuntimeError as e:
+            got, duck_err = None, str(e)
         if col["error"] or duck_err:
             if not (col["error"] and duck_err):
                 failures += 1
@@ -227,19 +275,18 @@ def main():
             failures += 1
             i, a, b = bad[0]
             print(f"MISMATCH {expr}: {len(bad)} rows differ, first row {i} ({data[i]}):\n  rust   {a!r}\n  duckdb {b!r}")
-    duck_casts = con.execute(
-        "SELECT list_transform(?::VARCHAR[], lambda x: CAST(TRY_CAST(x AS DECIMAL(38,18)) AS VARCHAR))", [cands]
-    ).fetchone()[0]
+    duck_casts = [r[0] for r in db.query(
+        "SELECT CAST(TRY_CAST(x AS DECIMAL(38,18)) AS VARCHAR) AS v FROM casts ORDER BY i")]
     cast_bad = [(c, a, b) for c, a, b in zip(cands, rust["casts"], duck_casts) if a != b]
     for c, a, b in cast_bad[:20]:
         print(f"CAST MISMATCH {c!r}: rust {a!r} duckdb {b!r}")
     failures += len(cast_bad)
     # The whole mapping as one statement runs too.
     try:
-        con.execute(f"SELECT count(*) FROM ({rust['to_sql']})").fetchall()
+        db.query(f"SELECT count(*) AS n FROM ({rust['to_sql']})")
         whole = "the whole SELECT runs"
-    except duckdb.Error as e:
-        whole = f"the whole SELECT fails as some columns do: {str(e).splitlines()[0]}"
+    except RuntimeError as e:
+        whole = f"the whole SELECT fails as some columns do: {e}"
     print(whole)
     print(f"{len(EXPRESSIONS)} expressions x {args.rows} rows, {len(cands)} casts: "
           f"{'OK' if failures == 0 else f'{failures} FAILURES'} (work dir {work})")

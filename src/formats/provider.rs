@@ -1,0 +1,80 @@
+//! What a billing source must provide so that `read_<vendor>()` and `to_focus()` work for it:
+//! its canonical schema, how to find and open its files, how to recognise them, and its FOCUS
+//! mapping. Adding a vendor is implementing this trait and listing it in [`all`].
+
+use crate::error::{Error, Result};
+use crate::formats::reader::Schema;
+use crate::formats::scan::ScanUnit;
+use crate::mapping::Mapping;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Options every reader understands, plus vendor-specific named parameters by name.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// Read every restated version of a billing period, not only the current one.
+    pub all_versions: bool,
+    /// Only these billing periods (`YYYY-MM`); empty means all.
+    pub billing_periods: Vec<String>,
+    /// Vendor-specific named parameters (declared by [`Provider::parameters`]), as text.
+    pub extra: HashMap<String, String>,
+}
+
+/// The type of a vendor-specific named parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamType {
+    Varchar,
+    Boolean,
+}
+
+pub trait Provider: Sync + Send {
+    /// `aws`, `azure`, ...: the value of `to_focus(provider := ...)`.
+    fn name(&self) -> &'static str;
+    /// The reader function, `read_aws_cur`.
+    fn reader_function(&self) -> &'static str;
+    /// The canonical schema `read_<vendor>` returns and the mapping reads.
+    fn schema(&self) -> Result<Arc<Schema>>;
+    /// Files (and their layout) to scan for the user's paths.
+    fn discover(&self, paths: &[String], opts: &ReadOptions) -> Result<Vec<ScanUnit>>;
+    /// Whether a file with these column names (CSV header, Parquet schema, JSON keys) is this
+    /// vendor's data; used by `provider := 'auto'`.
+    fn recognises(&self, columns: &[String]) -> bool;
+    /// The vendor → FOCUS rules.
+    fn mapping(&self) -> Result<&'static Mapping>;
+    /// The canonical column whose month `billing_period` filters on.
+    fn billing_period_column(&self) -> Option<&'static str>;
+    /// Vendor-specific named parameters of `read_<vendor>` and `to_focus`.
+    fn parameters(&self) -> Vec<(&'static str, ParamType)> {
+        vec![]
+    }
+}
+
+/// Every provider this build knows, in the order `auto` detection tries them.
+pub fn all() -> Vec<&'static dyn Provider> {
+    vec![&crate::formats::aws::Aws]
+}
+
+pub fn by_name(name: &str) -> Result<&'static dyn Provider> {
+    let n = name.trim().to_ascii_lowercase();
+    all().into_iter().find(|p| p.name() == n).ok_or_else(|| {
+        let names: Vec<&str> = all().iter().map(|p| p.name()).collect();
+        Error::usage(format!("unknown provider '{name}'; use 'auto' or one of {}", names.join(", ")))
+    })
+}
+
+/// Finds the provider of the first file the paths name, from its column names.
+pub fn detect(paths: &[String]) -> Result<&'static dyn Provider> {
+    let first = crate::io::listing::first_data_file(paths)?;
+    let columns = crate::formats::peek::column_names(&first)?;
+    all().into_iter().find(|p| p.recognises(&columns)).ok_or_else(|| {
+        let sample: Vec<&str> = columns.iter().take(6).map(String::as_str).collect();
+        let names: Vec<&str> = all().iter().map(|p| p.name()).collect();
+        Error::usage(format!(
+            "cannot detect the provider of {}: its columns ({}{}) match none of {}; pass provider := '...' if it is one of them",
+            first.display(),
+            sample.join(", "),
+            if columns.len() > 6 { ", ..." } else { "" },
+            names.join(", ")
+        ))
+    })
+}
