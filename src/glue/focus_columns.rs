@@ -3,11 +3,10 @@
 use crate::columnar::{ColType, Column, ListCol, StrCol};
 use crate::focus::catalog;
 use crate::glue::params;
-use crate::glue::static_table::StaticRows;
-use duckdb::core::{DataChunkHandle, LogicalTypeHandle, LogicalTypeId};
-use duckdb::vtab::{BindInfo, InitInfo, TableFunctionInfo, VTab};
+use crate::glue::static_table::{StaticFunction, StaticRows};
+use duckdb::core::{LogicalTypeHandle, LogicalTypeId};
+use duckdb::vtab::BindInfo;
 use std::error::Error;
-use std::sync::atomic::AtomicUsize;
 
 pub const DESCRIPTION: &str =
     "One row per column of the FOCUS Cost and Usage dataset in the given specification version (1.0 to 1.4).";
@@ -15,10 +14,7 @@ pub const EXAMPLE: &str = "SELECT column_id, feature_level, data_type FROM focus
 
 pub struct FocusColumns;
 
-impl VTab for FocusColumns {
-    type BindData = StaticRows;
-    type InitData = AtomicUsize;
-
+impl StaticFunction for FocusColumns {
     fn bind(bind: &BindInfo) -> Result<StaticRows, Box<dyn Error>> {
         // The C API registers one signature per name (no overloads, no optional positionals),
         // so the version is a required positional argument.
@@ -82,15 +78,6 @@ impl VTab for FocusColumns {
                 version,
             ],
         ))
-    }
-
-    fn init(_: &InitInfo) -> Result<AtomicUsize, Box<dyn Error>> {
-        Ok(AtomicUsize::new(0))
-    }
-
-    fn func(info: &TableFunctionInfo<Self>, out: &mut DataChunkHandle) -> Result<(), Box<dyn Error>> {
-        info.get_bind_data().emit(info.get_init_data(), out);
-        Ok(())
     }
 
     fn parameters() -> Option<Vec<LogicalTypeHandle>> {

@@ -6,12 +6,11 @@ use crate::columnar::{ColType, Column, StrCol};
 use crate::focus::catalog;
 use crate::focus::convert::{output_columns, render_sql};
 use crate::glue::params;
-use crate::glue::static_table::StaticRows;
+use crate::glue::static_table::{StaticFunction, StaticRows};
 use crate::mapping::Mapping;
-use duckdb::core::{DataChunkHandle, LogicalTypeHandle, LogicalTypeId};
-use duckdb::vtab::{BindInfo, InitInfo, TableFunctionInfo, VTab};
+use duckdb::core::{LogicalTypeHandle, LogicalTypeId};
+use duckdb::vtab::BindInfo;
 use std::error::Error;
-use std::sync::atomic::AtomicUsize;
 
 pub const MAPPING_DESCRIPTION: &str = "The rules that turn a provider's rows into FOCUS: one row per output column with its type, source expression (DuckDB SQL over the provider's canonical columns) and the reasoning.";
 pub const SQL_DESCRIPTION: &str = "The whole conversion as one SQL statement over a table of canonical rows (the output of read_aws_cur), for engines without the extension.";
@@ -38,10 +37,7 @@ fn str_col<'a>(values: impl Iterator<Item = Option<&'a str>>) -> Column {
 
 pub struct FocusMapping;
 
-impl VTab for FocusMapping {
-    type BindData = StaticRows;
-    type InitData = AtomicUsize;
-
+impl StaticFunction for FocusMapping {
     fn bind(bind: &BindInfo) -> Result<StaticRows, Box<dyn Error>> {
         let (m, version) = provider_mapping(bind, "focus_mapping")?;
         let cols = output_columns(m, version)?;
@@ -80,15 +76,6 @@ impl VTab for FocusMapping {
         ))
     }
 
-    fn init(_: &InitInfo) -> Result<AtomicUsize, Box<dyn Error>> {
-        Ok(AtomicUsize::new(0))
-    }
-
-    fn func(info: &TableFunctionInfo<Self>, out: &mut DataChunkHandle) -> Result<(), Box<dyn Error>> {
-        info.get_bind_data().emit(info.get_init_data(), out);
-        Ok(())
-    }
-
     fn parameters() -> Option<Vec<LogicalTypeHandle>> {
         Some(vec![LogicalTypeId::Varchar.into()])
     }
@@ -100,10 +87,7 @@ impl VTab for FocusMapping {
 
 pub struct FocusSql;
 
-impl VTab for FocusSql {
-    type BindData = StaticRows;
-    type InitData = AtomicUsize;
-
+impl StaticFunction for FocusSql {
     fn bind(bind: &BindInfo) -> Result<StaticRows, Box<dyn Error>> {
         let (m, version) = provider_mapping(bind, "focus_sql")?;
         let source = params::named_str(bind, "source").unwrap_or_else(|| "source".into());
@@ -113,15 +97,6 @@ impl VTab for FocusSql {
             &[("sql", ColType::Varchar)],
             vec![str_col(std::iter::once(Some(sql.as_str())))],
         ))
-    }
-
-    fn init(_: &InitInfo) -> Result<AtomicUsize, Box<dyn Error>> {
-        Ok(AtomicUsize::new(0))
-    }
-
-    fn func(info: &TableFunctionInfo<Self>, out: &mut DataChunkHandle) -> Result<(), Box<dyn Error>> {
-        info.get_bind_data().emit(info.get_init_data(), out);
-        Ok(())
     }
 
     fn parameters() -> Option<Vec<LogicalTypeHandle>> {

@@ -2,11 +2,9 @@
 
 use crate::columnar::{ColType, Column, ListCol, StrCol};
 use crate::focus::catalog;
-use crate::glue::static_table::StaticRows;
-use duckdb::core::DataChunkHandle;
-use duckdb::vtab::{BindInfo, InitInfo, TableFunctionInfo, VTab};
+use crate::glue::static_table::{StaticFunction, StaticRows};
+use duckdb::vtab::BindInfo;
 use std::error::Error;
-use std::sync::atomic::AtomicUsize;
 
 pub const DESCRIPTION: &str =
     "The extension's version, the DuckDB C API it targets, and the FOCUS versions it can emit.";
@@ -18,10 +16,7 @@ pub const C_API_VERSION: &str = "v1.5.6";
 
 pub struct FocusVersion;
 
-impl VTab for FocusVersion {
-    type BindData = StaticRows;
-    type InitData = AtomicUsize;
-
+impl StaticFunction for FocusVersion {
     fn bind(bind: &BindInfo) -> Result<StaticRows, Box<dyn Error>> {
         let one = |v: &str| {
             let mut c = StrCol::with_capacity(1);
@@ -47,12 +42,4 @@ impl VTab for FocusVersion {
         ))
     }
 
-    fn init(_: &InitInfo) -> Result<AtomicUsize, Box<dyn Error>> {
-        Ok(AtomicUsize::new(0))
-    }
-
-    fn func(info: &TableFunctionInfo<Self>, out: &mut DataChunkHandle) -> Result<(), Box<dyn Error>> {
-        info.get_bind_data().emit(info.get_init_data(), out);
-        Ok(())
-    }
 }

@@ -3,8 +3,8 @@
 
 use crate::columnar::{ColType, Column};
 use crate::glue::output::{logical_type, write_column};
-use duckdb::core::DataChunkHandle;
-use duckdb::vtab::BindInfo;
+use duckdb::core::{DataChunkHandle, LogicalTypeHandle};
+use duckdb::vtab::{BindInfo, InitInfo, TableFunctionInfo, VTab};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub struct StaticRows {
@@ -32,5 +32,44 @@ impl StaticRows {
             write_column(out, k, col, start..end);
         }
         out.set_len(end - start);
+    }
+}
+
+/// A table function whose result is computed whole at bind time; [`Static`] supplies the scan.
+pub trait StaticFunction: Send + Sync + 'static {
+    fn bind(bind: &BindInfo) -> Result<StaticRows, Box<dyn std::error::Error>>;
+    fn parameters() -> Option<Vec<LogicalTypeHandle>> {
+        None
+    }
+    fn named_parameters() -> Option<Vec<(String, LogicalTypeHandle)>> {
+        None
+    }
+}
+
+pub struct Static<F>(std::marker::PhantomData<F>);
+
+impl<F: StaticFunction> VTab for Static<F> {
+    type BindData = StaticRows;
+    type InitData = AtomicUsize;
+
+    fn bind(bind: &BindInfo) -> Result<StaticRows, Box<dyn std::error::Error>> {
+        F::bind(bind)
+    }
+
+    fn init(_: &InitInfo) -> Result<AtomicUsize, Box<dyn std::error::Error>> {
+        Ok(AtomicUsize::new(0))
+    }
+
+    fn func(info: &TableFunctionInfo<Self>, out: &mut DataChunkHandle) -> Result<(), Box<dyn std::error::Error>> {
+        info.get_bind_data().emit(info.get_init_data(), out);
+        Ok(())
+    }
+
+    fn parameters() -> Option<Vec<LogicalTypeHandle>> {
+        F::parameters()
+    }
+
+    fn named_parameters() -> Option<Vec<(String, LogicalTypeHandle)>> {
+        F::named_parameters()
     }
 }
