@@ -40,8 +40,10 @@ release: $(EXT)
 $(EXT): FORCE
 	cargo build --release
 	@mkdir -p $(dir $@)
-	$(PYTHON) tools/append_footer.py target/release/lib$(EXT_NAME).so $@ \
+	$(PYTHON) tools/append_footer.py target/release/lib$(EXT_NAME).so $(@:.duckdb_extension=.tmp.duckdb_extension) \
 		--extension-version $(EXT_VERSION) --capi-version $(CAPI_VERSION) --platform $(PLATFORM)
+	@# Replace by rename: a process that has the old file loaded keeps its mapping intact.
+	mv -f $(@:.duckdb_extension=.tmp.duckdb_extension) $@
 
 debug:
 	cargo build

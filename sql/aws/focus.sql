@@ -30,11 +30,19 @@ SELECT
         ELSE coalesce(line_item_net_unblended_cost, line_item_unblended_cost, 0)
     END AS EffectiveCost,
 
-    -- Public on-demand price where AWS gives one; rows without a list price (tax, credits,
-    -- fees) use their billed cost, as the spec prescribes for unrelated charges.
-    CASE
-        WHEN line_item_line_item_type = 'SavingsPlanNegation' THEN 0
-        ELSE coalesce(pricing_public_on_demand_cost, CASE WHEN line_item_line_item_type = 'SavingsPlanCoveredUsage' THEN line_item_unblended_cost ELSE coalesce(line_item_net_unblended_cost, line_item_unblended_cost, 0) END, 0)
+    -- The public on-demand cost for usage (`list_cost` = public in line_item_types.csv); charges
+    -- without a list price (tax, credits, refunds, fees) use their billed cost, as the spec
+    -- prescribes for unrelated charges (CUR writes 0.0 there, which is not their list cost);
+    -- discount and negation lines change no list price (zero).
+    CASE lookup('line_item_types', line_item_line_item_type, 'list_cost')
+        WHEN 'zero' THEN 0
+        WHEN 'public' THEN coalesce(pricing_public_on_demand_cost,
+            CASE WHEN line_item_line_item_type = 'SavingsPlanCoveredUsage' THEN line_item_unblended_cost
+                 ELSE coalesce(line_item_net_unblended_cost, line_item_unblended_cost) END, 0)
+        ELSE CASE
+            WHEN line_item_line_item_type IN ('SavingsPlanCoveredUsage', 'SavingsPlanNegation') THEN 0
+            ELSE coalesce(line_item_net_unblended_cost, line_item_unblended_cost, 0)
+        END
     END AS ListCost,
 
     -- Negotiated price before commitment discounts: unblended cost is at the account's
@@ -49,6 +57,10 @@ SELECT
     CASE
         WHEN line_item_line_item_type IN ('Tax', 'Credit', 'Refund', 'SavingsPlanNegation') THEN CAST(NULL AS DECIMAL)
         WHEN line_item_line_item_type = 'DiscountedUsage' THEN pricing_public_on_demand_rate
+        -- The rate that goes with the cost ContractedCost uses: gross for Savings Plans covered
+        -- usage, net where net columns exist, else unblended.
+        WHEN line_item_line_item_type = 'SavingsPlanCoveredUsage' THEN line_item_unblended_rate
+        WHEN line_item_net_unblended_cost IS NOT NULL THEN coalesce(line_item_net_unblended_rate, line_item_unblended_rate)
         ELSE line_item_unblended_rate
     END AS ContractedUnitPrice,
 

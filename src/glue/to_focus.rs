@@ -53,7 +53,7 @@ fn choose_provider(requested: &str, paths: &[String]) -> Result<&'static dyn Pro
         let have: Vec<&str> = provider::all().iter().map(|x| x.name()).collect();
         return Err(format!("to_focus: provider '{p}' is not supported by this build yet; supported: {}", have.join(", ")).into());
     }
-    Ok(provider::by_name(&p).map_err(|e| format!("to_focus: {e}"))?)
+    Ok(provider::by_name(&p).map_err(|e| format!("to_focus: {e} (or 'auto' to detect)"))?)
 }
 
 impl VTab for ToFocus {
