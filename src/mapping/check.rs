@@ -471,6 +471,26 @@ impl<'a> Checker<'a> {
                 arity(1)?;
                 (Func::Abs, vec![self.expect(&args[0], D, "the argument of abs")?], D)
             }
+            "month_start" | "month_end" => {
+                arity(1)?;
+                let a = match self.check(&args[0])? {
+                    Checked::Null(_) => null(ColType::TimestampTz),
+                    Checked::Typed(e) if matches!(e.ty, ColType::TimestampTz | V) => e,
+                    Checked::Typed(_) => {
+                        return Err((
+                            args[0].pos,
+                            format!("{lname} takes a TIMESTAMPTZ or a 'YYYYMM' VARCHAR"),
+                        ))
+                    }
+                };
+                (
+                    Func::MonthStart {
+                        end: lname == "month_end",
+                    },
+                    vec![a],
+                    ColType::TimestampTz,
+                )
+            }
             "lookup" => {
                 arity(3)?;
                 let table_name = str_lit(&args[0], "the lookup table name")?;

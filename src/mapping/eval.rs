@@ -12,6 +12,7 @@ use super::expr::{ArithOp, CmpOp, Expr, Func, Kind, Lit};
 use super::text;
 use crate::columnar::{Batch, ColType, Column, MapCol, StrCol, DECIMAL_ONE};
 use crate::error::{Error, Position, Result};
+use crate::formats::values::{civil_from_days, days_from_civil, MICROS_PER_DAY};
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
@@ -893,6 +894,26 @@ fn func<'a>(f: &'a Func, args: &'a [Expr], ty: ColType, cx: &Ctx<'a>, rows: Rows
             let d = dec_v(arg(0)?)?;
             Val::Own(Column::Dec((0..n).map(|i| d.get(i).map(i128::abs)).collect()))
         }
+        Func::MonthStart { end } => {
+            let a = arg(0)?;
+            let out: Vec<Option<i64>> = if args.first().is_some_and(|a| a.ty == ColType::Varchar) {
+                let s = str_v(a)?;
+                (0..n)
+                    .map(|i| s.get(i).and_then(yyyymm).map(|(y, m)| month_micros(y, m, *end)))
+                    .collect()
+            } else {
+                let t = ts_v(a)?;
+                (0..n)
+                    .map(|i| {
+                        t.get(i).map(|t| {
+                            let (y, m, _) = civil_from_days(t.div_euclid(MICROS_PER_DAY));
+                            month_micros(y, m, *end)
+                        })
+                    })
+                    .collect()
+            };
+            Val::Own(Column::Ts(out))
+        }
         Func::Lookup { table, column } => {
             let key = str_v(arg(0)?)?;
             let mut out = StrCol::with_capacity(n);
@@ -1122,4 +1143,26 @@ fn scalar(v: &Val<'_>, ty: ColType) -> Option<Option<Lit>> {
         AnyV::Ts(t) => t.get(0).map(Lit::Ts),
         AnyV::Bool(b) => b.get(0).map(Lit::Bool),
     })
+}
+
+/// `YYYYMM` (as `try_strptime(x, '%Y%m')` accepts it: six digits, month 1-12).
+fn yyyymm(s: &str) -> Option<(i64, u32)> {
+    if s.len() != 6 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let y: i64 = s[..4].parse().ok()?;
+    let m: u32 = s[4..].parse().ok()?;
+    (1..=12).contains(&m).then_some((y, m))
+}
+
+/// Micros of the first instant (UTC) of month `m` of year `y`, or of the month after.
+fn month_micros(y: i64, m: u32, next: bool) -> i64 {
+    let (y, m) = if !next {
+        (y, m)
+    } else if m == 12 {
+        (y + 1, 1)
+    } else {
+        (y, m + 1)
+    };
+    days_from_civil(y, m, 1) * MICROS_PER_DAY
 }

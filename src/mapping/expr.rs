@@ -138,6 +138,11 @@ pub enum Func {
         re: Arc<Regex>,
     },
     Abs,
+    /// First instant (UTC) of the month of a TIMESTAMPTZ, or of a `YYYYMM` text (GCP invoice
+    /// months); `end` gives the first instant of the next month (an exclusive end).
+    MonthStart {
+        end: bool,
+    },
     Greatest,
     Least,
     Lookup {

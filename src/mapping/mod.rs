@@ -24,7 +24,9 @@
 //! `+ - *` and unary minus on DECIMAL, `||`, CAST (NULL to any type, VARCHAR to DECIMAL, DECIMAL
 //! to VARCHAR), and the functions coalesce, nullif, lower, upper, trim, length, concat,
 //! starts_with, ends_with, contains, replace, split_part, regexp_extract, regexp_matches, abs,
-//! greatest, least, lookup, map_json, map_with_prefix and map_strip_prefix.
+//! greatest, least, lookup, map_json, map_with_prefix, map_strip_prefix, and month_start /
+//! month_end (the first instant, UTC, of a TIMESTAMPTZ's or a `YYYYMM` text's month, or of the
+//! month after: billing periods with exclusive ends).
 
 mod case_tables;
 mod check;

@@ -145,6 +145,19 @@ fn func(f: &Func, args: &[Expr]) -> String {
         }
         Func::RegexpMatches { pattern, .. } => format!("regexp_matches({}, {})", arg(0), quote_str(pattern)),
         Func::Abs => call("abs", args),
+        // Months are UTC months whatever the session's TimeZone: truncate the UTC wall clock.
+        Func::MonthStart { end } => {
+            let a = args.first();
+            let wall = if a.is_some_and(|a| a.ty == ColType::Varchar) {
+                // strptime also takes ' 202208' and '20228'; the evaluator only six digits.
+                let x = arg(0);
+                format!("CASE WHEN regexp_matches({x}, '^[0-9]{{6}}$') THEN try_strptime({x}, '%Y%m') END")
+            } else {
+                format!("({} AT TIME ZONE 'UTC')", arg(0))
+            };
+            let add = if *end { " + INTERVAL 1 MONTH" } else { "" };
+            format!("timezone('UTC', date_trunc('month', {wall}){add})")
+        }
         Func::Greatest => call("greatest", args),
         Func::Least => call("least", args),
         Func::Lookup { table, column } => lookup(&arg(0), table, *column),

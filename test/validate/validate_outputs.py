@@ -20,6 +20,14 @@ EXTRA_CRITERIA = ["COMMITMENT_DISCOUNT_SUPPORTED", "CAPACITY_RESERVATION_SUPPORT
 # CUR 1.0 has no account names (CUR 2.0 added bill_payer_account_name and
 # line_item_usage_account_name), so a conversion of it cannot claim account naming.
 NO_ACCOUNT_NAMES = ["ACCOUNT_NAMING_SUPPORTED"]
+# OCI cost reports carry no account names, no list prices, no commitment-discount or
+# capacity-reservation columns (usage within a Universal Credits commitment is only marked by
+# an empty cost/myCostOverage), and every line is priced the same way.
+OCI = NO_ACCOUNT_NAMES + ["COMMITMENT_DISCOUNT_SUPPORTED", "CAPACITY_RESERVATION_SUPPORTED"]
+# The BigQuery export has no billing-account name (project names it has), carries commitment
+# discounts only as credits inside rows (not modelled: documented limitation) and has no
+# capacity reservations.
+GCP = NO_ACCOUNT_NAMES + ["COMMITMENT_DISCOUNT_SUPPORTED", "CAPACITY_RESERVATION_SUPPORTED"]
 
 # (name, to_focus arguments, criteria removed from the default). Every realistic vendor sample
 # the extension reads belongs here; tiny hand-made fixtures that lack mandatory source columns
@@ -28,6 +36,11 @@ CASES = [
     ("aws-cur1-csv", "'{s}/aws/cur1-csv/sample-anonymous-aws-export-dataset.csv', provider := 'aws'", NO_ACCOUNT_NAMES),
     ("aws-cur1-athena-parquet", "'{s}/aws/cur1-parquet-athena/', provider := 'aws'", NO_ACCOUNT_NAMES),
     ("aws-cur1-s3-layout", "'{s}/aws/cur1-s3-layout-SYNTHETIC/', provider := 'aws'", NO_ACCOUNT_NAMES),
+    ("oci-cost-oracle", "'{s}/oci/cost-reports/reports_cost-csv_0000000030000269.csv', provider := 'oci'", OCI),
+    ("oci-cost-koku", "'{s}/oci/cost-reports/reports_cost-csv_0001000000603747.csv', provider := 'oci'", OCI),
+    ("gcp-standard-csv", "'{s}/gcp/bigquery-standard-flattened-csv/tmp_example.csv', provider := 'gcp'", GCP),
+    ("gcp-detailed-csv", "'{s}/gcp/bigquery-detailed-flattened-csv/', provider := 'gcp'", GCP),
+    ("gcp-fixture-parquet", "'{root}/test/data/gcp/export.parquet', provider := 'gcp'", GCP),
 ]
 
 

@@ -35,7 +35,13 @@ impl Provider for Aws {
         discover(paths, opts)
     }
     fn recognises(&self, columns: &[String]) -> bool {
-        columns.iter().any(|c| c.starts_with("lineItem/") || c.starts_with("line_item_"))
+        // OCI reports also have `lineItem/` headers, but lowerCamel (`lineItem/referenceNo`).
+        columns.iter().any(|c| {
+            c.starts_with("line_item_")
+                || c.strip_prefix("lineItem/")
+                    .and_then(|n| n.chars().next())
+                    .is_some_and(|ch| ch.is_ascii_uppercase())
+        })
     }
     fn mapping(&self) -> Result<&'static Mapping> {
         focus::mapping()

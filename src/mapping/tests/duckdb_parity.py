@@ -30,6 +30,7 @@ WORDS = [
     "arn:aws:ec2:us-east-1:123:instance/i-0abc", "arn:aws:s3:::bucket", "arn:aws:lambda:eu-west-1:1:function:f:1",
     "user:Team", "user_team", "👍🏽", "e\u0301", 'x"y', "back\\slash", "ctl\x01\x1f", "K", "\u212a", "it's",
     "\u2028", "a\nb", "SpotUsage", "BoxUsage:t3.micro", "--", "aa",
+    "202208", "202212", "022208", "20228", " 202208", "202200", "2022081",
 ]
 ALPHABET = (
     "abcxyzABCXYZ019 _-,.:/%'\"\\\t\n\x01\x7féüßİıǅΣσςΑαñ€😀👍🏽\u0301\u00a0\u2000\u3000\u2028\u212aﬀŉǰ"
@@ -115,7 +116,7 @@ EXPRESSIONS = [
     "CASE WHEN d > e THEN d - e WHEN d < e THEN e - d END", "CASE WHEN d > 1000000 THEN d * d ELSE 0 END",
     "length(s) * 2", "md['k']", "md['user:k'] + 1",
     # timestamps and booleans
-    "ts", "ts < ts2", "ts = ts2", "greatest(ts, ts2)", "least(ts, ts2)", "coalesce(ts, ts2)",
+    "ts", "month_start(ts)", "month_end(ts2)", "month_start(s)", "month_end(s)", "ts < ts2", "ts = ts2", "greatest(ts, ts2)", "least(ts, ts2)", "coalesce(ts, ts2)",
     "CASE WHEN b THEN ts ELSE ts2 END", "ts IS NULL", "b", "b = (s = t)", "coalesce(b, s = t)",
     "CASE WHEN b THEN 'y' WHEN NOT b THEN 'n' END",
     # maps

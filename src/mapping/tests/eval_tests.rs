@@ -616,3 +616,25 @@ fn many_rows_and_branches() {
 }
 
 use crate::columnar::DECIMAL_ONE;
+
+#[test]
+fn month_start_and_end_are_utc_months() {
+    // 2023-11-13T10:00Z, 2023-12-31T23:59:59Z, 1969-12-31T12:00Z (negative micros).
+    let day = crate::formats::values::MICROS_PER_DAY;
+    let nov13 = crate::formats::values::days_from_civil(2023, 11, 13) * day + 10 * 3_600_000_000;
+    let dec31 = crate::formats::values::days_from_civil(2024, 1, 1) * day - 1_000_000;
+    let b = batch(vec![("ts", tss(&[Some(nov13), Some(dec31), Some(-day / 2), None]))]);
+    let at = |y, m| Some((crate::formats::values::days_from_civil(y, m, 1) * day).to_string());
+    assert_eq!(
+        run("month_start(ts)", &b),
+        [at(2023, 11), at(2023, 12), at(1969, 12), None]
+    );
+    assert_eq!(run("month_end(ts)", &b), [at(2023, 12), at(2024, 1), at(1970, 1), None]);
+    let b = batch(vec![(
+        "s",
+        strs(&[Some("202208"), Some("202212"), Some("2022-08"), Some("202213"), None]),
+    )]);
+    assert_eq!(run("month_start(s)", &b), [at(2022, 8), at(2022, 12), None, None, None]);
+    assert_eq!(run("month_end(s)", &b), [at(2022, 9), at(2023, 1), None, None, None]);
+    assert!(compile_err("month_start(1.5)").contains("TIMESTAMPTZ"));
+}

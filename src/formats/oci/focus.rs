@@ -1,0 +1,84 @@
+//! The OCI → FOCUS mapping: `sql/oci/focus.sql` compiled against the canonical OCI schema with
+//! the OCI lookup tables. Compiled once per process.
+
+use crate::error::{Error, Result};
+use crate::formats::oci::schema::oci_schema;
+use crate::mapping::{compile, InputColumn, LookupTable, Mapping};
+use std::sync::OnceLock;
+
+pub const MAPPING_SQL: &str = include_str!("../../../sql/oci/focus.sql");
+const TABLES: &[(&str, &str)] = &[
+    ("services", include_str!("../../../sql/oci/services.csv")),
+    ("units", include_str!("../../../sql/oci/units.csv")),
+    ("regions", include_str!("../../../sql/oci/regions.csv")),
+];
+
+fn build() -> Result<Mapping> {
+    let s = oci_schema()?;
+    let inputs: Vec<InputColumn> = s
+        .schema
+        .names
+        .iter()
+        .zip(&s.schema.types)
+        .enumerate()
+        .map(|(index, (name, ty))| InputColumn {
+            name: name.clone(),
+            index,
+            ty: *ty,
+        })
+        .collect();
+    let tables = TABLES
+        .iter()
+        .map(|(n, t)| LookupTable::from_csv(n, t))
+        .collect::<Result<Vec<_>>>()?;
+    compile("oci", MAPPING_SQL, &inputs, &tables)
+}
+
+pub fn mapping() -> Result<&'static Mapping> {
+    static M: OnceLock<std::result::Result<Mapping, String>> = OnceLock::new();
+    M.get_or_init(|| build().map_err(|e| e.to_string()))
+        .as_ref()
+        .map_err(|e| Error::usage(e.clone()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::focus::{catalog, convert};
+
+    #[test]
+    fn mapping_compiles_and_covers_mandatory_columns() {
+        let m = mapping().unwrap();
+        for v in catalog::VERSIONS {
+            convert::output_columns(m, v).unwrap();
+        }
+        let cols = convert::output_columns(m, "1.2").unwrap();
+        for c in catalog::columns("1.2").unwrap() {
+            if c.feature_level == "Mandatory" {
+                assert!(
+                    cols.iter().any(|o| o.name == c.column_id && o.rule.is_some()),
+                    "{} has no rule",
+                    c.column_id
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn service_categories_are_focus_1_2_values() {
+        let t = LookupTable::from_csv("services", TABLES[0].1).unwrap();
+        let allowed = catalog::columns("1.2").unwrap();
+        let col = |id: &str| {
+            allowed
+                .iter()
+                .find(|c| c.column_id == id)
+                .map(|c| c.allowed_values.clone())
+                .unwrap()
+        };
+        let (cats, subs) = (col("ServiceCategory"), col("ServiceSubcategory"));
+        for row in t.rows.values() {
+            assert!(cats.contains(&row[1].as_str()), "{}", row[1]);
+            assert!(subs.contains(&row[2].as_str()), "{}", row[2]);
+        }
+    }
+}
