@@ -41,5 +41,4 @@ impl StaticFunction for FocusVersion {
             ],
         ))
     }
-
 }
