@@ -251,7 +251,7 @@ impl<'a> Checker<'a> {
         let mut results: Vec<&Ast> = whens.iter().map(|(_, t)| t).collect();
         results.extend(otherwise);
         let (mut values, ty) = self.unify(&results, "CASE branches", pos)?;
-        if is_map(ty) {
+        if !comparable(ty) {
             return Err((pos, format!("CASE cannot return {}", name(ty))));
         }
         let otherwise = otherwise.map(|_| Box::new(values.remove(whens.len())));
@@ -286,14 +286,13 @@ impl<'a> Checker<'a> {
     }
 
     fn binary(&mut self, op: BinOp, l: &Ast, r: &Ast, pos: Pos) -> CResult<Expr> {
-        let cmp = |c| Some(c);
         let cmp_op = match op {
-            BinOp::Eq => cmp(CmpOp::Eq),
-            BinOp::Ne => cmp(CmpOp::Ne),
-            BinOp::Lt => cmp(CmpOp::Lt),
-            BinOp::Le => cmp(CmpOp::Le),
-            BinOp::Gt => cmp(CmpOp::Gt),
-            BinOp::Ge => cmp(CmpOp::Ge),
+            BinOp::Eq => Some(CmpOp::Eq),
+            BinOp::Ne => Some(CmpOp::Ne),
+            BinOp::Lt => Some(CmpOp::Lt),
+            BinOp::Le => Some(CmpOp::Le),
+            BinOp::Gt => Some(CmpOp::Gt),
+            BinOp::Ge => Some(CmpOp::Ge),
             _ => None,
         };
         if let Some(c) = cmp_op {
@@ -506,7 +505,20 @@ impl<'a> Checker<'a> {
                         ),
                     ));
                 };
-                (Func::Lookup { table, column }, vec![key], V)
+                let index = table
+                    .rows
+                    .iter()
+                    .filter_map(|(k, r)| r.get(column).filter(|v| !v.is_empty()).map(|v| (k.clone(), v.clone())))
+                    .collect();
+                (
+                    Func::Lookup {
+                        table,
+                        column,
+                        index: Arc::new(index),
+                    },
+                    vec![key],
+                    V,
+                )
             }
             "map_json" => {
                 at_least(1)?;

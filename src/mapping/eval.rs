@@ -469,9 +469,21 @@ fn order_at(a: AnyV<'_>, i: usize, b: AnyV<'_>, j: usize) -> Option<Ordering> {
     })
 }
 
+/// `a[i] = b[j]`, NULL when either is.
+fn eq_at(a: AnyV<'_>, i: usize, b: AnyV<'_>, j: usize) -> Option<bool> {
+    match (a, b) {
+        (AnyV::Str(x), AnyV::Str(y)) => Some(text::same(x.get(i)?, y.get(j)?)),
+        _ => order_at(a, i, b, j).map(|o| o == Ordering::Equal),
+    }
+}
+
 fn compare(op: CmpOp, a: AnyV<'_>, b: AnyV<'_>, n: usize) -> Vec<Option<bool>> {
     match (a, b) {
-        // The common cases get loops the compiler can specialise.
+        // Equality needs no ordering, and `same` avoids a libc call per short string.
+        (AnyV::Str(x), AnyV::Str(y)) if matches!(op, CmpOp::Eq | CmpOp::Ne) => {
+            let want = op == CmpOp::Eq;
+            (0..n).map(|i| Some(text::same(x.get(i)?, y.get(i)?) == want)).collect()
+        }
         (AnyV::Str(x), AnyV::Str(y)) => (0..n)
             .map(|i| Some(op.test(x.get(i)?.as_bytes().cmp(y.get(i)?.as_bytes()))))
             .collect(),
@@ -482,7 +494,7 @@ fn compare(op: CmpOp, a: AnyV<'_>, b: AnyV<'_>, n: usize) -> Vec<Option<bool>> {
 
 fn lit_matches(v: AnyV<'_>, i: usize, lit: &Lit) -> Option<bool> {
     Some(match (v, lit) {
-        (AnyV::Str(s), Lit::Str(l)) => s.get(i)? == l,
+        (AnyV::Str(s), Lit::Str(l)) => text::same(s.get(i)?, l),
         (AnyV::Dec(s), Lit::Dec(l)) => s.get(i)? == *l,
         (AnyV::Ts(s), Lit::Ts(l)) => s.get(i)? == *l,
         (AnyV::Bool(s), Lit::Bool(l)) => s.get(i)? == *l,
@@ -543,7 +555,9 @@ fn map_get<'a>(m: Option<&MapCol>, key: &str, ty: ColType, n: usize) -> Result<V
     for i in 0..n {
         // Maps from DuckDB have unique keys; should a reader produce duplicates, the last wins,
         // as in map_json.
-        let hit = m.entries(i).and_then(|r| r.rev().find(|&j| m.keys.get(j) == Some(key)));
+        let hit = m
+            .entries(i)
+            .and_then(|r| r.rev().find(|&j| m.keys.get(j).is_some_and(|k| text::same(k, key))));
         match hit {
             Some(j) => out.push_from(values, j),
             None => out.push_null(),
@@ -705,7 +719,7 @@ fn case<'a>(
             Some(op) => {
                 let wv = any_v(&w, when.ty)?;
                 let positions = pending.pos.clone();
-                pending.split(|j| order_at(op, positions[j] as usize, wv, j) == Some(Ordering::Equal))
+                pending.split(|j| eq_at(op, positions[j] as usize, wv, j) == Some(true))
             }
             // A NULL condition counts as false.
             None => {
@@ -801,6 +815,7 @@ fn func<'a>(f: &'a Func, args: &'a [Expr], ty: ColType, cx: &Ctx<'a>, rows: Rows
     match f {
         Func::Coalesce => return coalesce(ty, args, cx, rows),
         Func::Greatest | Func::Least => return extreme(matches!(f, Func::Greatest), ty, args, cx, rows),
+        Func::MapJson => return map_json(args, cx, rows),
         _ => {}
     }
     let vals = args.iter().map(|a| eval(a, cx, rows)).collect::<Result<Vec<_>>>()?;
@@ -811,7 +826,7 @@ fn func<'a>(f: &'a Func, args: &'a [Expr], ty: ColType, cx: &Ctx<'a>, rows: Rows
             let (a, b) = (any_v(arg(0)?, ty)?, any_v(arg(1)?, ty)?);
             let mut out = Builder::new(ty, n)?;
             for i in 0..n {
-                if order_at(a, i, b, i) == Some(Ordering::Equal) {
+                if eq_at(a, i, b, i) == Some(true) {
                     out.push_null();
                 } else {
                     out.push_from(a, i);
@@ -839,8 +854,10 @@ fn func<'a>(f: &'a Func, args: &'a [Expr], ty: ColType, cx: &Ctx<'a>, rows: Rows
             }
             Val::Own(Column::Str(out))
         }
-        Func::StartsWith => str_pred(n, str_v(arg(0)?)?, str_v(arg(1)?)?, |s, p| s.starts_with(p)),
-        Func::EndsWith => str_pred(n, str_v(arg(0)?)?, str_v(arg(1)?)?, |s, p| s.ends_with(p)),
+        Func::StartsWith => str_pred(n, str_v(arg(0)?)?, str_v(arg(1)?)?, |s, p| {
+            text::after_prefix(s, p).is_some()
+        }),
+        Func::EndsWith => str_pred(n, str_v(arg(0)?)?, str_v(arg(1)?)?, text::has_suffix),
         Func::Contains => str_pred(n, str_v(arg(0)?)?, str_v(arg(1)?)?, |s, p| s.contains(p)),
         Func::Replace => {
             let (s, from, to) = (str_v(arg(0)?)?, str_v(arg(1)?)?, str_v(arg(2)?)?);
@@ -914,19 +931,16 @@ fn func<'a>(f: &'a Func, args: &'a [Expr], ty: ColType, cx: &Ctx<'a>, rows: Rows
             };
             Val::Own(Column::Ts(out))
         }
-        Func::Lookup { table, column } => {
+        Func::Lookup { index, .. } => {
             let key = str_v(arg(0)?)?;
             let mut out = StrCol::with_capacity(n);
             for i in 0..n {
-                let hit = key.get(i).and_then(|k| table.rows.get(k)).and_then(|r| r.get(*column));
-                out.push(hit.map(String::as_str).filter(|v| !v.is_empty()));
+                // Empty cells were left out of the index: they are NULL.
+                out.push(key.get(i).and_then(|k| index.get(k)).map(String::as_str));
             }
             Val::Own(Column::Str(out))
         }
-        Func::MapJson => {
-            let maps = vals.iter().map(map_v).collect::<Result<Vec<_>>>()?;
-            map_json(&maps, n)?
-        }
+        Func::MapJson => return Err(internal("dispatched above")),
         Func::MapWithPrefix(prefix) => match map_v(arg(0)?)? {
             None => Val::Null,
             Some(m) => Val::Own(Column::Map(with_prefix(m, prefix, n))),
@@ -988,13 +1002,13 @@ fn with_prefix(m: &MapCol, prefix: &str, n: usize) -> MapCol {
 
 /// Distinct keys in order of first appearance, each with the position of its last value: the
 /// semantics of DuckDB's `map_concat` applied entry by entry.
-struct Merge<'v> {
-    keys: Vec<&'v str>,
+struct Merge<K> {
+    keys: Vec<K>,
     picks: Vec<(usize, usize)>,
-    index: HashMap<&'v str, usize>,
+    index: HashMap<K, usize>,
 }
 
-impl<'v> Merge<'v> {
+impl<K: Copy + Eq + std::hash::Hash> Merge<K> {
     fn new() -> Self {
         Merge {
             keys: Vec::new(),
@@ -1005,9 +1019,11 @@ impl<'v> Merge<'v> {
     fn clear(&mut self) {
         self.keys.clear();
         self.picks.clear();
-        self.index.clear();
+        if !self.index.is_empty() {
+            self.index.clear();
+        }
     }
-    fn add(&mut self, key: &'v str, pick: (usize, usize)) {
+    fn add(&mut self, key: K, pick: (usize, usize)) {
         // Tag maps are small: a scan beats hashing until they are not.
         const SCAN: usize = 16;
         let slot = if self.keys.len() <= SCAN {
@@ -1016,7 +1032,7 @@ impl<'v> Merge<'v> {
             if self.index.is_empty() {
                 self.index.extend(self.keys.iter().enumerate().map(|(i, k)| (*k, i)));
             }
-            self.index.get(key).copied()
+            self.index.get(&key).copied()
         };
         match slot {
             Some(s) => self.picks[s] = pick,
@@ -1042,12 +1058,13 @@ fn strip_prefix(m: &MapCol, prefix: &str, n: usize) -> MapCol {
         merge.clear();
         for j in r {
             if let Some(k) = m.keys.get(j) {
-                merge.add(k.strip_prefix(prefix).unwrap_or(k), (0, j));
+                let rest = text::after_prefix(k, prefix).unwrap_or(k);
+                merge.add(Key2 { pre: "", rest }, (0, j));
             }
         }
         let start = out.keys.len();
         for (k, &(_, j)) in merge.keys.iter().zip(&merge.picks) {
-            out.keys.push(Some(k));
+            out.keys.push(Some(k.rest));
             push_value(&mut out.values, &m.values, j);
         }
         out.bounds.push(Some((start, out.keys.len())));
@@ -1055,24 +1072,145 @@ fn strip_prefix(m: &MapCol, prefix: &str, n: usize) -> MapCol {
     out
 }
 
+/// A map key as two pieces (a literal prefix and the rest of the original key), so that
+/// map_json can rename keys without building them.
+#[derive(Clone, Copy)]
+struct Key2<'v> {
+    pre: &'v str,
+    rest: &'v str,
+}
+
+impl PartialEq for Key2<'_> {
+    #[inline]
+    fn eq(&self, o: &Self) -> bool {
+        if self.pre.len() + self.rest.len() != o.pre.len() + o.rest.len() {
+            return false;
+        }
+        if text::same(self.pre, o.pre) {
+            return text::same(self.rest, o.rest);
+        }
+        let a = self.pre.bytes().chain(self.rest.bytes());
+        a.eq(o.pre.bytes().chain(o.rest.bytes()))
+    }
+}
+
+impl Eq for Key2<'_> {}
+
+impl std::hash::Hash for Key2<'_> {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        // Equal concatenations must hash alike, however they are split.
+        for b in self.pre.bytes().chain(self.rest.bytes()) {
+            h.write_u8(b);
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum KeyOp<'a> {
+    Strip(&'a str),
+    Prefix(&'a str),
+}
+
+/// Splits `map_with_prefix`/`map_strip_prefix` wrappers off a map_json argument: the map to
+/// evaluate and the key renames to apply while merging, innermost first. Keys are two pieces,
+/// so peeling stops before a second prefix (the rest is evaluated as written).
+fn peel(e: &Expr) -> (&Expr, Vec<KeyOp<'_>>) {
+    let mut ops = Vec::new();
+    let mut cur = e;
+    let mut prefixes = 0;
+    loop {
+        let (op, inner) = match &cur.kind {
+            Kind::Func(Func::MapStripPrefix(p), args) => (KeyOp::Strip(p), args.first()),
+            Kind::Func(Func::MapWithPrefix(p), args) if prefixes == 0 => {
+                prefixes += 1;
+                (KeyOp::Prefix(p), args.first())
+            }
+            _ => break,
+        };
+        let Some(inner) = inner else { break };
+        ops.push(op);
+        cur = inner;
+    }
+    ops.reverse();
+    (cur, ops)
+}
+
+fn rename<'v>(op: KeyOp<'v>, k: Key2<'v>) -> Key2<'v> {
+    match op {
+        KeyOp::Strip(s) => {
+            if k.pre.len() >= s.len() {
+                if let Some(p) = text::after_prefix(k.pre, s) {
+                    return Key2 { pre: p, rest: k.rest };
+                }
+            } else if let Some(r) = text::after_prefix(s, k.pre).and_then(|tail| text::after_prefix(k.rest, tail)) {
+                return Key2 { pre: "", rest: r };
+            }
+            k
+        }
+        // peel() takes one prefix at most, so nothing was prefixed before.
+        KeyOp::Prefix(p) => Key2 { pre: p, rest: k.rest },
+    }
+}
+
+/// One map_json argument's entries for one row, renamed as its peeled wrappers would. A strip
+/// merges the entries it makes collide (first position, last value) before the next wrapper
+/// sees them; after the last strip that merge is map_json's own.
+struct Renamer<'v> {
+    stage: Vec<(Key2<'v>, usize)>,
+    merge: Merge<Key2<'v>>,
+}
+
+impl<'v> Renamer<'v> {
+    fn entries(&mut self, m: &'v MapCol, r: std::ops::Range<usize>, ops: &[KeyOp<'v>]) -> &[(Key2<'v>, usize)] {
+        self.stage.clear();
+        self.stage
+            .extend(r.filter_map(|j| m.keys.get(j).map(|k| (Key2 { pre: "", rest: k }, j))));
+        let last_strip = ops.iter().rposition(|o| matches!(o, KeyOp::Strip(_)));
+        for (idx, op) in ops.iter().enumerate() {
+            for e in self.stage.iter_mut() {
+                e.0 = rename(*op, e.0);
+            }
+            if matches!(op, KeyOp::Strip(_)) && Some(idx) != last_strip {
+                self.merge.clear();
+                for &(k, j) in &self.stage {
+                    self.merge.add(k, (0, j));
+                }
+                self.stage.clear();
+                self.stage
+                    .extend(self.merge.keys.iter().zip(&self.merge.picks).map(|(k, p)| (*k, p.1)));
+            }
+        }
+        &self.stage
+    }
+}
+
 /// JSON object text from maps: later maps win on duplicate keys, keys in order of first
 /// appearance, a NULL or '' value is `true`, decimals are plain numbers; NULL with no entries.
-fn map_json<'a>(maps: &[Option<&MapCol>], n: usize) -> Result<Val<'a>> {
+fn map_json<'a>(args: &'a [Expr], cx: &Ctx<'a>, rows: Rows<'_>) -> Result<Val<'a>> {
+    let n = rows.len();
+    let peeled: Vec<(&Expr, Vec<KeyOp<'a>>)> = args.iter().map(peel).collect();
+    let vals = peeled
+        .iter()
+        .map(|(e, _)| eval(e, cx, rows))
+        .collect::<Result<Vec<_>>>()?;
+    let maps = vals.iter().map(map_v).collect::<Result<Vec<_>>>()?;
     let values = maps
         .iter()
         .map(|m| m.map(|m| any_v_col(&m.values)).transpose())
         .collect::<Result<Vec<_>>>()?;
     let mut out = StrCol::with_capacity(n);
-    let mut merge = Merge::new();
+    let mut merge: Merge<Key2<'_>> = Merge::new();
+    let mut renamer = Renamer {
+        stage: Vec::new(),
+        merge: Merge::new(),
+    };
     for i in 0..n {
         merge.clear();
         for (k, m) in maps.iter().enumerate() {
             let Some(m) = m else { continue };
             let Some(r) = m.entries(i) else { continue };
-            for j in r {
-                if let Some(key) = m.keys.get(j) {
-                    merge.add(key, (k, j));
-                }
+            for &(key, j) in renamer.entries(m, r, &peeled[k].1) {
+                merge.add(key, (k, j));
             }
         }
         if merge.keys.is_empty() {
@@ -1085,8 +1223,10 @@ fn map_json<'a>(maps: &[Option<&MapCol>], n: usize) -> Result<Val<'a>> {
                 if idx > 0 {
                     buf.push(',');
                 }
-                text::json_string(key, buf);
-                buf.push(':');
+                buf.push('"');
+                text::json_escape(key.pre, buf);
+                text::json_escape(key.rest, buf);
+                buf.push_str("\":");
                 match values[k] {
                     Some(AnyV::Str(v)) => match v.get(j) {
                         Some(s) if !s.is_empty() => text::json_string(s, buf),

@@ -148,10 +148,37 @@ pub enum Func {
     Lookup {
         table: Arc<LookupTable>,
         column: usize,
+        /// Key to the column's non-empty value, hashed for speed (keys are trusted data).
+        index: Arc<LookupIndex>,
     },
     MapJson,
     MapWithPrefix(String),
     MapStripPrefix(String),
+}
+
+pub type LookupIndex = std::collections::HashMap<String, String, std::hash::BuildHasherDefault<FastHasher>>;
+
+/// FxHash (rustc's hasher): a multiply and a rotate per word. Lookup keys are short codes from
+/// our own CSV files, so there is no adversary to defend against with SipHash.
+#[derive(Default, Clone, Copy)]
+pub struct FastHasher(u64);
+
+impl std::hash::Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut add = |w: u64| self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
+        let chunks = bytes.chunks_exact(8);
+        let rest = chunks.remainder();
+        for c in chunks {
+            add(u64::from_le_bytes(c.try_into().unwrap_or_default()));
+        }
+        for &b in rest {
+            add(u64::from(b));
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 impl Expr {

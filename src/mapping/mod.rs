@@ -27,6 +27,22 @@
 //! greatest, least, lookup, map_json, map_with_prefix, map_strip_prefix, and month_start /
 //! month_end (the first instant, UTC, of a TIMESTAMPTZ's or a `YYYYMM` text's month, or of the
 //! month after: billing periods with exclusive ends).
+//!
+//! Details a rule author meets:
+//! * Column names match the input schema exactly (case included); a column named like a keyword
+//!   (`end`, `case`...) is written `"end"`. Output names must differ even ignoring case.
+//! * NULL takes its type from the context (CASE branches, the other side of a comparison, a
+//!   function's parameter); where there is none, write `CAST(NULL AS VARCHAR)`.
+//! * Numbers are exact DECIMAL(38,18) literals; `*` rounds half away from zero to 18 decimals
+//!   and overflow (|x| >= 10^20) is an evaluation error. There is no `/`.
+//! * Patterns (LIKE, regexp_*), part numbers, prefixes, map keys and lookup names are literals.
+//!   Regular expressions are RE2, as in DuckDB.
+//! * `lookup('table', key, 'column')` reads a CSV given to [`compile`]; empty cells are NULL.
+//! * `map_json(m1, m2, ...)`: a JSON object of all entries, later maps winning on duplicate
+//!   keys, keys in order of first appearance, NULL or '' values as `true`, NULL if no entries.
+//!   `map_strip_prefix` merges the keys it makes collide the same way.
+//! * CASE evaluates a branch only for the rows that reach it, coalesce an argument only for the
+//!   rows still NULL (as DuckDB), so a guarded `CAST(x AS DECIMAL)` fails only on rows it reads.
 
 mod case_tables;
 mod check;
@@ -45,6 +61,7 @@ mod tests;
 use crate::columnar::{Batch, ColType, Column};
 use crate::error::{Error, Result};
 use std::collections::HashMap;
+use std::sync::Mutex;
 
 /// A column of the raw rows a mapping reads: its name in rules, its slot in [`Batch::columns`].
 #[derive(Debug, Clone)]
@@ -125,6 +142,8 @@ pub struct MappedColumn {
     /// Declared types of the inputs, checked against each batch.
     input_types: Vec<(usize, ColType, String)>,
     mapping: String,
+    /// A constant rule's column for the last batch size: copying it beats rebuilding it.
+    const_cache: Mutex<Option<Column>>,
 }
 
 impl MappedColumn {
@@ -142,8 +161,22 @@ impl MappedColumn {
             mapping: &self.mapping,
             column: &self.name,
         };
+        let constant = matches!(self.plan.kind, expr::Kind::Const(_));
+        if constant {
+            if let Ok(cache) = self.const_cache.lock() {
+                if let Some(c) = cache.as_ref().filter(|c| c.len() == batch.rows) {
+                    return Ok(c.clone());
+                }
+            }
+        }
         let v = eval::eval(&self.plan, &cx, eval::Rows::All(batch.rows))?;
-        eval::materialize(v, self.ty, batch.rows)
+        let column = eval::materialize(v, self.ty, batch.rows)?;
+        if constant {
+            if let Ok(mut cache) = self.const_cache.lock() {
+                *cache = Some(column.clone());
+            }
+        }
+        Ok(column)
     }
 
     /// The expression as DuckDB SQL over the input columns (identifiers double-quoted).
@@ -165,7 +198,7 @@ impl MappedColumn {
             if col.len() != batch.rows {
                 return Err(bad(format!("has {} rows, the batch {}", col.len(), batch.rows)));
             }
-            if col.col_type() != *ty && !(col.is_empty() && batch.rows == 0) {
+            if col.col_type() != *ty {
                 return Err(bad(format!(
                     "is {}, expected {}",
                     col.col_type().sql_name(),
@@ -247,6 +280,7 @@ pub fn compile(name: &str, text: &str, inputs: &[InputColumn], tables: &[LookupT
             expr: e,
             plan,
             mapping: name.to_string(),
+            const_cache: Mutex::new(None),
         });
     }
     Ok(Mapping {

@@ -160,7 +160,7 @@ fn func(f: &Func, args: &[Expr]) -> String {
         }
         Func::Greatest => call("greatest", args),
         Func::Least => call("least", args),
-        Func::Lookup { table, column } => lookup(&arg(0), table, *column),
+        Func::Lookup { table, column, .. } => lookup(&arg(0), table, *column),
         Func::MapJson => map_json(args),
         Func::MapWithPrefix(p) => format!(
             "map_from_entries(list_transform(map_entries({}), lambda focus_e: {{'key': {} || focus_e.key, 'value': \

@@ -3,6 +3,35 @@
 
 use super::case_tables::{LOWER, UPPER};
 
+/// Byte equality without calling libc's `memcmp`, whose fixed cost dominated profiles of rules
+/// comparing the short strings billing data is made of (codes, tag keys).
+#[inline]
+pub fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    if a.len() > 64 {
+        return a == b;
+    }
+    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
+    let (ra, rb) = (ca.remainder(), cb.remainder());
+    let word = |c: &[u8]| u64::from_ne_bytes(c.try_into().unwrap_or_default());
+    ca.zip(cb).all(|(x, y)| word(x) == word(y)) && ra.iter().zip(rb).all(|(x, y)| x == y)
+}
+
+/// `s.strip_prefix(p)` with [`same`].
+#[inline]
+pub fn after_prefix<'s>(s: &'s str, p: &str) -> Option<&'s str> {
+    let head = s.get(..p.len())?;
+    same(head, p).then(|| &s[p.len()..])
+}
+
+#[inline]
+pub fn has_suffix(s: &str, p: &str) -> bool {
+    s.len() >= p.len() && s.get(s.len() - p.len()..).is_some_and(|t| same(t, p))
+}
+
 fn map_char(table: &[(u32, u32)], c: char) -> char {
     match table.binary_search_by_key(&(c as u32), |&(from, _)| from) {
         Ok(i) => char::from_u32(table[i].1).unwrap_or(c),
@@ -13,7 +42,9 @@ fn map_char(table: &[(u32, u32)], c: char) -> char {
 /// DuckDB `lower`: one code point to one code point (utf8proc simple mapping).
 pub fn lower(s: &str, out: &mut String) {
     if s.is_ascii() {
-        out.extend(s.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        let start = out.len();
+        out.push_str(s);
+        out[start..].make_ascii_lowercase();
         return;
     }
     out.extend(s.chars().map(|c| {
@@ -28,7 +59,9 @@ pub fn lower(s: &str, out: &mut String) {
 /// DuckDB `upper`: one code point to one code point ('ß' becomes 'ẞ', not "SS").
 pub fn upper(s: &str, out: &mut String) {
     if s.is_ascii() {
-        out.extend(s.bytes().map(|b| char::from(b.to_ascii_uppercase())));
+        let start = out.len();
+        out.push_str(s);
+        out[start..].make_ascii_uppercase();
         return;
     }
     out.extend(s.chars().map(|c| {
@@ -173,7 +206,7 @@ impl LikePattern {
             let Some((first, others)) = lits.split_first() else {
                 return false;
             };
-            let Some(after) = rest.strip_prefix(first.as_str()) else {
+            let Some(after) = after_prefix(rest, first) else {
                 return false;
             };
             if lits.len() == 1 {
@@ -191,7 +224,7 @@ impl LikePattern {
         if any_end {
             rest.contains(last.as_str())
         } else {
-            rest.ends_with(last.as_str())
+            has_suffix(rest, last)
         }
     }
 
@@ -217,7 +250,7 @@ impl LikePattern {
                         }
                     }
                     LikePart::Lit(lit) => {
-                        if s[si..].starts_with(lit.as_str()) {
+                        if after_prefix(&s[si..], lit).is_some() {
                             si += lit.len();
                             pi += 1;
                             continue;
@@ -249,6 +282,35 @@ impl LikePattern {
 /// (including DEL, U+2028 and non-ASCII) verbatim.
 pub fn json_string(s: &str, out: &mut String) {
     out.push('"');
+    json_escape(s, out);
+    out.push('"');
+}
+
+/// Whether any byte of `s` needs escaping in JSON, eight bytes at a time: tag keys and values
+/// almost never do.
+pub(super) fn needs_escape(s: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Bit 7 of a byte is set where the byte is zero (exact for bytes < 0x80 only, hence `& !w`).
+    let zero = |w: u64| w.wrapping_sub(ONES) & !w & HIGH;
+    let chunks = s.chunks_exact(8);
+    let rest = chunks.remainder();
+    for c in chunks {
+        let w = u64::from_ne_bytes(c.try_into().unwrap_or_default());
+        let below_space = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
+        if below_space | zero(w ^ (ONES * u64::from(b'"'))) | zero(w ^ (ONES * u64::from(b'\\'))) != 0 {
+            return true;
+        }
+    }
+    rest.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\')
+}
+
+/// The inside of [`json_string`], without the quotes.
+pub fn json_escape(s: &str, out: &mut String) {
+    if !needs_escape(s.as_bytes()) {
+        out.push_str(s);
+        return;
+    }
     let mut last = 0;
     for (i, b) in s.bytes().enumerate() {
         let esc: &str = match b {
@@ -274,5 +336,4 @@ pub fn json_string(s: &str, out: &mut String) {
         last = i + 1;
     }
     out.push_str(&s[last..]);
-    out.push('"');
 }

@@ -126,6 +126,11 @@ EXPRESSIONS = [
     "map_json(map_strip_prefix(map_strip_prefix(m, 'user:'), 'user_'), map_with_prefix(md, 'costCategory/'))",
     "map_strip_prefix(m, 'user:')['Team']", "map_with_prefix(m, 'p/')['p/k']", "map_json(map_strip_prefix(md, 'u'))",
     "m IS NULL", "map_json(m) IS NULL",
+    "map_json(map_strip_prefix(map_with_prefix(map_strip_prefix(m, 'user:'), 'user_'), 'user_'))",
+    "map_json(map_with_prefix(map_with_prefix(m, 'a'), 'b'), map_strip_prefix(md, 'user'))",
+    "map_json(map_strip_prefix(map_strip_prefix(map_strip_prefix(m, 'u'), 's'), 'e'), m)",
+    "map_json(map_strip_prefix(map_with_prefix(m, 'user:'), 'user:u'))",
+    "map_json(map_strip_prefix(map_with_prefix(md, 'us'), 'user_'))",
     # constants
     "'AWS'", "CAST(NULL AS VARCHAR)", "1 + 2 * 3", "concat('a', NULL)", "lower('ÀÉÎ')",
 ]

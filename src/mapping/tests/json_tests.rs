@@ -119,3 +119,44 @@ fn merging_and_nulls() {
         ])
     );
 }
+
+#[test]
+fn a_second_strip_sees_the_values_the_first_moved() {
+    // The first strip merges user:Team into Team (position 0, value d); the second then merges
+    // user_Team into that, so Team ends with c, not with the last entry's d.
+    let entries: &[(&str, Option<&str>)] = &[
+        ("Team", Some("a")),
+        ("x", Some("b")),
+        ("user_Team", Some("c")),
+        ("user:Team", Some("d")),
+    ];
+    let b = batch(vec![("m", maps(&[Some(entries)]))]);
+    let nested = "map_strip_prefix(map_strip_prefix(m, 'user:'), 'user_')";
+    assert_eq!(run(nested, &b), vals(&[Some("{Team=c,x=b}")]));
+    assert_eq!(
+        run(&format!("map_json({nested})"), &b),
+        vals(&[Some(r#"{"Team":"c","x":"b"}"#)])
+    );
+    let prefixed =
+        format!("map_json(map_with_prefix({nested}, 'p:'), map_strip_prefix(map_with_prefix(m, 'user'), 'user'))");
+    assert_eq!(
+        run(&prefixed, &b),
+        vals(&[Some(
+            r#"{"p:Team":"c","p:x":"b","Team":"a","x":"b","user_Team":"c","user:Team":"d"}"#
+        )])
+    );
+}
+
+#[test]
+fn escape_detection_is_exact() {
+    let special = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
+    for b in 0u8..=255 {
+        for len in 1..20 {
+            for pos in 0..len {
+                let mut bytes = vec![b'a'; len];
+                bytes[pos] = b;
+                assert_eq!(text::needs_escape(&bytes), special(b), "byte {b:#x} at {pos} of {len}");
+            }
+        }
+    }
+}

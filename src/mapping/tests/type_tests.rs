@@ -178,3 +178,28 @@ fn lookup_tables_from_csv() {
     assert!(ragged.starts_with("mapping lookup table svc: bad CSV"), "{ragged}");
     assert!(LookupTable::from_csv("svc", "").is_err());
 }
+
+#[test]
+fn lists_are_inputs_only() {
+    let mut cols = inputs();
+    cols.push(InputColumn {
+        name: "l".into(),
+        index: SCHEMA.len(),
+        ty: ColType::ListVarchar,
+    });
+    let err = |expr: &str| {
+        compile("test", &format!("SELECT {expr} AS x FROM t"), &cols, &[])
+            .unwrap_err()
+            .to_string()
+    };
+    assert_eq!(err("l"), "mapping test: 1:8: a list cannot be an output column");
+    assert_eq!(
+        err("CASE WHEN b THEN l END"),
+        "mapping test: 1:8: CASE cannot return VARCHAR[]"
+    );
+    assert_eq!(
+        err("coalesce(l, l)"),
+        "mapping test: 1:8: coalesce does not apply to VARCHAR[]"
+    );
+    assert!(compile("test", "SELECT l IS NULL AS x FROM t", &cols, &[]).is_ok());
+}
