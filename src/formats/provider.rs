@@ -51,7 +51,7 @@ pub trait Provider: Sync + Send {
 
 /// Every provider this build knows, in the order `auto` detection tries them.
 pub fn all() -> Vec<&'static dyn Provider> {
-    vec![&crate::formats::aws::Aws]
+    vec![&crate::formats::aws::Aws, &crate::formats::focus::Focus]
 }
 
 pub fn by_name(name: &str) -> Result<&'static dyn Provider> {
