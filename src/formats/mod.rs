@@ -1,7 +1,7 @@
 //! Vendor file formats. Each vendor module turns bytes into canonical [`crate::columnar::Batch`]es.
 pub mod aws;
-pub mod focus;
 pub mod csv_reader;
+pub mod focus;
 pub mod parquet_reader;
 pub mod peek;
 pub mod provider;

@@ -51,7 +51,11 @@ fn choose_provider(requested: &str, paths: &[String]) -> Result<&'static dyn Pro
     }
     if PLANNED.contains(&p.as_str()) && provider::by_name(&p).is_err() {
         let have: Vec<&str> = provider::all().iter().map(|x| x.name()).collect();
-        return Err(format!("to_focus: provider '{p}' is not supported by this build yet; supported: {}", have.join(", ")).into());
+        return Err(format!(
+            "to_focus: provider '{p}' is not supported by this build yet; supported: {}",
+            have.join(", ")
+        )
+        .into());
     }
     Ok(provider::by_name(&p).map_err(|e| format!("to_focus: {e}"))?)
 }
@@ -82,7 +86,15 @@ impl VTab for ToFocus {
             bind.set_cardinality(rows, false);
         }
         let period_col = prov.billing_period_column().and_then(|c| schema.index_of(c));
-        Ok(Bind { units, schema, mapping, columns, opts, period_col, filename_col })
+        Ok(Bind {
+            units,
+            schema,
+            mapping,
+            columns,
+            opts,
+            period_col,
+            filename_col,
+        })
     }
 
     fn init(info: &InitInfo) -> Result<Init, Box<dyn Error>> {
@@ -100,7 +112,11 @@ impl VTab for ToFocus {
             wanted[p] = true;
         }
         info.set_max_threads(bind.units.len().clamp(1, 64) as u64);
-        Ok(Init { pool: ScanPool::new(bind.units.clone()), projection, wanted: Arc::new(wanted) })
+        Ok(Init {
+            pool: ScanPool::new(bind.units.clone()),
+            projection,
+            wanted: Arc::new(wanted),
+        })
     }
 
     fn func(info: &TableFunctionInfo<Self>, out: &mut DataChunkHandle) -> Result<(), Box<dyn Error>> {
@@ -117,7 +133,9 @@ impl VTab for ToFocus {
             }
             for (k, &c) in init.projection.iter().enumerate() {
                 let col = match bind.columns.get(c) {
-                    Some(OutputColumn { rule: Some(r), name, .. }) => bind.mapping.columns[*r]
+                    Some(OutputColumn {
+                        rule: Some(r), name, ..
+                    }) => bind.mapping.columns[*r]
                         .eval(&batch)
                         .map_err(|e| format!("to_focus: {name} (rows of {}): {e}", meta.file))?,
                     Some(OutputColumn { ty, rule: None, .. }) => Column::nulls(*ty, batch.rows),

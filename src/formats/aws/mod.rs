@@ -37,7 +37,9 @@ impl Provider for Aws {
     fn recognises(&self, columns: &[String]) -> bool {
         // AWS's own FOCUS export carries x_ columns, never lineItem/*, but a FOCUS file that
         // kept a raw CUR column next to BilledCost is still FOCUS: leave it to read_focus.
-        columns.iter().any(|c| c.starts_with("lineItem/") || c.starts_with("line_item_"))
+        columns
+            .iter()
+            .any(|c| c.starts_with("lineItem/") || c.starts_with("line_item_"))
             && !columns.iter().any(|c| c == "BilledCost")
     }
     fn mapping(&self) -> Result<&'static Mapping> {

@@ -17,7 +17,11 @@ fn build() -> Result<Mapping> {
         .iter()
         .zip(&s.schema.types)
         .enumerate()
-        .map(|(index, (name, ty))| InputColumn { name: name.clone(), index, ty: *ty })
+        .map(|(index, (name, ty))| InputColumn {
+            name: name.clone(),
+            index,
+            ty: *ty,
+        })
         .collect();
     let tables = vec![LookupTable::from_csv("providers", PROVIDERS_CSV)?];
     compile("focus", MAPPING_SQL, &inputs, &tables)
@@ -44,8 +48,16 @@ mod tests {
             assert_eq!(focus.len(), catalog::columns(v).unwrap().len());
             assert!(focus.iter().all(|c| c.rule.is_some()), "{v}");
         }
-        let names: Vec<String> = convert::output_columns(m, "1.4").unwrap().into_iter().map(|c| c.name).collect();
+        let names: Vec<String> = convert::output_columns(m, "1.4")
+            .unwrap()
+            .into_iter()
+            .map(|c| c.name)
+            .collect();
         assert!(!names.iter().any(|n| n == "ProviderName"));
-        assert!(names.ends_with(&["x_SourceProvider".into(), "x_SourceFocusVersion".into(), "x_columns".into()]));
+        assert!(names.ends_with(&[
+            "x_SourceProvider".into(),
+            "x_SourceFocusVersion".into(),
+            "x_columns".into()
+        ]));
     }
 }

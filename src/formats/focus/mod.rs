@@ -37,7 +37,9 @@ impl Provider for Focus {
     }
     fn recognises(&self, columns: &[String]) -> bool {
         // A CUR never has FOCUS's BilledCost, but be explicit: CUR columns mean AWS's reader.
-        let cur = columns.iter().any(|c| c.starts_with("lineItem/") || c.starts_with("line_item_"));
+        let cur = columns
+            .iter()
+            .any(|c| c.starts_with("lineItem/") || c.starts_with("line_item_"));
         !cur && focus_schema().is_ok_and(|s| s.is_focus(&s.resolve(columns).targets))
     }
     fn mapping(&self) -> Result<&'static Mapping> {
@@ -52,7 +54,9 @@ impl Provider for Focus {
 /// other files next to them are skipped.
 fn is_data_file(key: &str) -> bool {
     let k = key.to_ascii_lowercase();
-    [".csv", ".csv.gz", ".gz", ".zip", ".parquet"].iter().any(|e| k.ends_with(e))
+    [".csv", ".csv.gz", ".gz", ".zip", ".parquet"]
+        .iter()
+        .any(|e| k.ends_with(e))
 }
 
 pub fn discover(paths: &[String]) -> Result<Vec<ScanUnit>> {
@@ -62,7 +66,11 @@ pub fn discover(paths: &[String]) -> Result<Vec<ScanUnit>> {
         match expand(p)? {
             Expanded::Files(f) => files.extend(f),
             Expanded::Directory(dir) => {
-                let found: Vec<PathBuf> = walk(&dir)?.into_iter().filter(|k| is_data_file(k)).map(|k| dir.join(k)).collect();
+                let found: Vec<PathBuf> = walk(&dir)?
+                    .into_iter()
+                    .filter(|k| is_data_file(k))
+                    .map(|k| dir.join(k))
+                    .collect();
                 if found.is_empty() {
                     return Err(Error::NoFiles {
                         pattern: p.clone(),
@@ -102,7 +110,14 @@ pub fn discover(paths: &[String]) -> Result<Vec<ScanUnit>> {
                     push(UnitKind::Custom(opener_for_row_groups(&opener, vec![rg])), None);
                 }
             }
-            Some(info) => push(UnitKind::Custom(opener_for_row_groups(&opener, vec![])), Some(info.rows)),
+            // An empty row-group list reads nothing, so a one-group file names its group.
+            Some(info) => {
+                let groups = (0..info.row_groups).collect();
+                push(
+                    UnitKind::Custom(opener_for_row_groups(&opener, groups)),
+                    Some(info.rows),
+                )
+            }
             None => push(UnitKind::Custom(opener_for_row_groups(&opener, vec![])), None),
         }
     }
@@ -110,7 +125,9 @@ pub fn discover(paths: &[String]) -> Result<Vec<ScanUnit>> {
 }
 
 fn check_is_focus(file: &str, columns: &[String], targets: &[Target], s: &FocusSchema) -> Result<()> {
-    let cur = columns.iter().any(|c| c.starts_with("lineItem/") || c.starts_with("line_item_"));
+    let cur = columns
+        .iter()
+        .any(|c| c.starts_with("lineItem/") || c.starts_with("line_item_"));
     if !cur && s.is_focus(targets) {
         return Ok(());
     }
@@ -121,7 +138,11 @@ fn check_is_focus(file: &str, columns: &[String], targets: &[Target], s: &FocusS
             "not a FOCUS file: no BilledCost and ChargePeriodStart columns (found {}{}){}",
             sample.join(", "),
             if columns.len() > 5 { ", ..." } else { "" },
-            if cur { ". It is an AWS Cost and Usage Report: use read_aws_cur() or to_focus(provider := 'aws')" } else { "" }
+            if cur {
+                ". It is an AWS Cost and Usage Report: use read_aws_cur() or to_focus(provider := 'aws')"
+            } else {
+                ""
+            }
         ),
     ))
 }
@@ -138,46 +159,48 @@ fn opener(parquet: bool, provider_hint: Option<String>) -> Arc<FocusOpener> {
 
 fn opener_for_row_groups(o: &Arc<FocusOpener>, row_groups: Vec<usize>) -> CustomOpener {
     let o = o.clone();
-    Arc::new(move |unit: &ScanUnit, schema: Arc<Schema>, wanted: Arc<Vec<bool>>, batch_rows: usize| {
-        let s = focus_schema()?;
-        // x_SourceProvider is computed from the provider name columns, so read those too.
-        let need_names = wanted[s.source_provider];
-        let name_cols: Vec<usize> = ["ServiceProviderName", "ProviderName"]
-            .iter()
-            .filter_map(|n| schema.index_of(n))
-            .collect();
-        let inner_wanted = if need_names {
-            let mut w = (*wanted).clone();
-            for c in &name_cols {
-                w[*c] = true;
-            }
-            Arc::new(w)
-        } else {
-            wanted.clone()
-        };
-        let inner: Box<dyn BatchReader> = if o.parquet {
-            Box::new(ParquetBatchReader::open(
-                &unit.path,
-                row_groups.clone(),
-                &unit.targets,
-                schema.clone(),
-                inner_wanted,
-                batch_rows,
-            )?)
-        } else {
-            let (rdr, headers) = open_csv(open_text(&unit.path)?, &unit.file)?;
-            Box::new(
-                CsvBatchReader::new(rdr, &headers, &unit.targets, &unit.file, schema.clone(), inner_wanted)
-                    .with_null_literal(true),
-            )
-        };
-        Ok(Box::new(FocusRows {
-            inner,
-            hint: o.provider_hint.clone(),
-            target: need_names.then_some(s.source_provider),
-            name_cols,
-        }) as Box<dyn BatchReader>)
-    })
+    Arc::new(
+        move |unit: &ScanUnit, schema: Arc<Schema>, wanted: Arc<Vec<bool>>, batch_rows: usize| {
+            let s = focus_schema()?;
+            // x_SourceProvider is computed from the provider name columns, so read those too.
+            let need_names = wanted[s.source_provider];
+            let name_cols: Vec<usize> = ["ServiceProviderName", "ProviderName"]
+                .iter()
+                .filter_map(|n| schema.index_of(n))
+                .collect();
+            let inner_wanted = if need_names {
+                let mut w = (*wanted).clone();
+                for c in &name_cols {
+                    w[*c] = true;
+                }
+                Arc::new(w)
+            } else {
+                wanted.clone()
+            };
+            let inner: Box<dyn BatchReader> = if o.parquet {
+                Box::new(ParquetBatchReader::open(
+                    &unit.path,
+                    row_groups.clone(),
+                    &unit.targets,
+                    schema.clone(),
+                    inner_wanted,
+                    batch_rows,
+                )?)
+            } else {
+                let (rdr, headers) = open_csv(open_text(&unit.path)?, &unit.file)?;
+                Box::new(
+                    CsvBatchReader::new(rdr, &headers, &unit.targets, &unit.file, schema.clone(), inner_wanted)
+                        .with_null_literal(true),
+                )
+            };
+            Ok(Box::new(FocusRows {
+                inner,
+                hint: o.provider_hint.clone(),
+                target: need_names.then_some(s.source_provider),
+                name_cols,
+            }) as Box<dyn BatchReader>)
+        },
+    )
 }
 
 /// Fills `x_SourceProvider` row by row: one FOCUS file may hold several providers (the FOCUS
@@ -193,8 +216,12 @@ struct FocusRows {
 
 impl BatchReader for FocusRows {
     fn next_batch(&mut self, max_rows: usize) -> Result<Option<Batch>> {
-        let Some(mut batch) = self.inner.next_batch(max_rows)? else { return Ok(None) };
-        let Some(target) = self.target else { return Ok(Some(batch)) };
+        let Some(mut batch) = self.inner.next_batch(max_rows)? else {
+            return Ok(None);
+        };
+        let Some(target) = self.target else {
+            return Ok(Some(batch));
+        };
         let s = focus_schema()?;
         let mut out = StrCol::with_capacity(batch.rows);
         for row in 0..batch.rows {

@@ -13,6 +13,7 @@ use std::sync::{Arc, OnceLock};
 const ALIASES_CSV: &str = include_str!("../../../sql/focus/column_aliases.csv");
 pub const PROVIDERS_CSV: &str = include_str!("../../../sql/focus/providers.csv");
 const EXTENSION_COLUMNS_CSV: &str = include_str!("../../../sql/focus/extension_columns.csv");
+const VERSION_MARKERS_CSV: &str = include_str!("../../../sql/focus/version_markers.csv");
 
 /// The detected FOCUS version of each row's file.
 pub const FOCUS_VERSION: &str = "x_FocusVersion";
@@ -31,8 +32,8 @@ pub struct FocusSchema {
     pub focus_version: usize,
     pub source_provider: usize,
     pub extensions: usize,
-    /// Per version, oldest first: the columns that version added to the previous one.
-    added: Vec<(&'static str, Vec<&'static str>)>,
+    /// (column, version): columns whose presence proves a file is at least that version.
+    markers: Vec<(String, String)>,
     /// Lower-cased provider names (ProviderName values) -> provider.
     pub provider_names: HashMap<String, String>,
     /// (column name or `prefix*`, provider) of tell-tale extension columns.
@@ -51,33 +52,33 @@ pub struct Resolved {
 fn build() -> Result<FocusSchema> {
     let mut names: Vec<String> = Vec::new();
     let mut types: Vec<ColType> = Vec::new();
-    let mut added = Vec::new();
-    let mut previous: Vec<&'static str> = Vec::new();
     for v in VERSIONS {
-        let cols = catalog::columns(v)?;
-        let ids: Vec<&'static str> = cols.iter().map(|c| c.column_id).collect();
-        added.push((*v, ids.iter().filter(|c| !previous.contains(c)).copied().collect()));
-        for c in cols {
+        for c in catalog::columns(v)? {
             if !names.iter().any(|n| n == c.column_id) {
                 names.push(c.column_id.to_string());
                 types.push(col_type(c.data_type));
             }
         }
-        previous = ids;
     }
     // Alphabetical, like the catalogue lists each version.
     let mut order: Vec<usize> = (0..names.len()).collect();
     order.sort_by(|a, b| names[*a].cmp(&names[*b]));
     let names: Vec<String> = order.iter().map(|i| names[*i].clone()).collect();
     let types: Vec<ColType> = order.iter().map(|i| types[*i]).collect();
-    let mut by_name: HashMap<String, (usize, bool)> = names.iter().enumerate().map(|(i, n)| (n.to_ascii_lowercase(), (i, false))).collect();
+    let mut by_name: HashMap<String, (usize, bool)> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.to_ascii_lowercase(), (i, false)))
+        .collect();
     let aliases = LookupTable::from_csv("column_aliases", ALIASES_CSV)?;
     for (old, row) in &aliases.rows {
         let target = row.first().map(String::as_str).unwrap_or_default();
-        let (index, _) = *by_name.get(&target.to_ascii_lowercase()).ok_or_else(|| Error::Mapping {
-            mapping: "sql/focus/column_aliases.csv".into(),
-            message: format!("alias {old} names {target}, which is no FOCUS column"),
-        })?;
+        let (index, _) = *by_name
+            .get(&target.to_ascii_lowercase())
+            .ok_or_else(|| Error::Mapping {
+                mapping: "sql/focus/column_aliases.csv".into(),
+                message: format!("alias {old} names {target}, which is no FOCUS column"),
+            })?;
         by_name.insert(old.to_ascii_lowercase(), (index, true));
     }
     let mut names = names;
@@ -106,7 +107,11 @@ fn build() -> Result<FocusSchema> {
         focus_version,
         source_provider,
         extensions,
-        added,
+        markers: LookupTable::from_csv("version_markers", VERSION_MARKERS_CSV)?
+            .rows
+            .into_iter()
+            .filter_map(|(k, v)| v.into_iter().next().map(|ver| (k, ver)))
+            .collect(),
         provider_names,
         tell_tales,
     })
@@ -139,16 +144,25 @@ impl FocusSchema {
                         preview |= *alias;
                         Target::Column(*i)
                     }
-                    _ => Target::MapEntry { map: self.extensions, key: c.clone() },
+                    _ => Target::MapEntry {
+                        map: self.extensions,
+                        key: c.clone(),
+                    },
                 }
             };
             targets.push(t);
         }
         let has = |id: &str| self.schema.index_of(id).is_some_and(|i| present[i]);
-        let mut version = if preview { "1.0-preview".to_string() } else { "1.0".to_string() };
-        for (v, added) in self.added.iter().skip(1) {
-            if added.iter().any(|c| has(c)) {
-                version = v.to_string();
+        let mut version = if preview {
+            "1.0-preview".to_string()
+        } else {
+            "1.0".to_string()
+        };
+        // The newest version one of whose marker columns is present. Markers, not every column a
+        // version added: Microsoft's FocusCost 1.0 already carries 1.2's BillingAccountType.
+        for (column, v) in &self.markers {
+            if has(column) && *v > version {
+                version = v.clone();
             }
         }
         // 1.4 added only Conditional columns, so a 1.4 file may lack them; what always tells it
@@ -165,7 +179,11 @@ impl FocusSchema {
                 hit.then(|| provider.clone())
             })
         });
-        Resolved { targets, version, provider_hint }
+        Resolved {
+            targets,
+            version,
+            provider_hint,
+        }
     }
 
     /// Whether the resolved columns are FOCUS cost and usage data: the cost every version has and
@@ -196,8 +214,14 @@ mod tests {
     fn union_schema_has_every_column_once() {
         let s = focus_schema().unwrap();
         assert_eq!(s.schema.names.len(), 67 + 3);
-        assert_eq!(s.schema.types[s.schema.index_of("BilledCost").unwrap()], ColType::Decimal);
-        assert_eq!(s.schema.types[s.schema.index_of("ChargePeriodStart").unwrap()], ColType::TimestampTz);
+        assert_eq!(
+            s.schema.types[s.schema.index_of("BilledCost").unwrap()],
+            ColType::Decimal
+        );
+        assert_eq!(
+            s.schema.types[s.schema.index_of("ChargePeriodStart").unwrap()],
+            ColType::TimestampTz
+        );
         assert_eq!(s.schema.types[s.schema.index_of("Tags").unwrap()], ColType::Varchar);
     }
 
@@ -214,8 +238,16 @@ mod tests {
         assert_eq!(v(&["SkuMeter"]), "1.1");
         assert_eq!(v(&["ServiceSubcategory", "InvoiceId"]), "1.2");
         assert_eq!(v(&["ServiceProviderName"]), "1.3");
-        assert_eq!(s.resolve(&names(&["BilledCost", "ChargePeriodStart", "ServiceProviderName"])).version, "1.4");
-        assert_eq!(s.resolve(&names(&["BilledCost", "ChargePeriodStart", "Provider"])).version, "1.0-preview");
+        assert_eq!(
+            s.resolve(&names(&["BilledCost", "ChargePeriodStart", "ServiceProviderName"]))
+                .version,
+            "1.4"
+        );
+        assert_eq!(
+            s.resolve(&names(&["BilledCost", "ChargePeriodStart", "Provider"]))
+                .version,
+            "1.0-preview"
+        );
     }
 
     #[test]
@@ -223,8 +255,20 @@ mod tests {
         let s = focus_schema().unwrap();
         let r = s.resolve(&names(&["BilledCost", "ChargePeriodStart", "x_SkuMeterCategory", "Id"]));
         assert_eq!(r.provider_hint.as_deref(), Some("azure"));
-        assert_eq!(r.targets[2], Target::MapEntry { map: s.extensions, key: "x_SkuMeterCategory".into() });
-        assert_eq!(r.targets[3], Target::MapEntry { map: s.extensions, key: "Id".into() });
+        assert_eq!(
+            r.targets[2],
+            Target::MapEntry {
+                map: s.extensions,
+                key: "x_SkuMeterCategory".into()
+            }
+        );
+        assert_eq!(
+            r.targets[3],
+            Target::MapEntry {
+                map: s.extensions,
+                key: "Id".into()
+            }
+        );
         assert!(s.is_focus(&r.targets));
         let r = s.resolve(&names(&["BilledCost", "oci_ReferenceNumber", "x_FocusVersion"]));
         assert_eq!(r.provider_hint.as_deref(), Some("oci"));
