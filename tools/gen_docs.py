@@ -13,11 +13,12 @@ import sys
 import duckdb
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-READERS = {"aws": "read_aws_cur", "gcp": "read_gcp_billing", "oci": "read_oci_cost"}
+READERS = {"aws": "read_aws_cur", "gcp": "read_gcp_billing", "oci": "read_oci_cost", "focus": "read_focus"}
 PROVIDERS = {
     "aws": "AWS Cost and Usage Report",
     "gcp": "Google Cloud Billing export (BigQuery)",
     "oci": "Oracle Cloud Infrastructure cost report",
+    "focus": "FOCUS (any version, any vendor)",
 }
 
 

@@ -20,6 +20,8 @@ pub struct CsvBatchReader {
     maps: Vec<usize>,
     record: csv::ByteRecord,
     done: bool,
+    /// Whether an unquoted-or-quoted `NULL` field means NULL (FOCUS exports write it so).
+    null_literal: bool,
 }
 
 /// Reads the header of a CSV stream (BOM stripped) and returns it with the reader positioned
@@ -113,7 +115,16 @@ impl CsvBatchReader {
             maps,
             record: csv::ByteRecord::new(),
             done: false,
+            null_literal: false,
         }
+    }
+
+    /// Reads the text `NULL` as a missing value. Off by default: in a CUR a `NULL` could be a
+    /// real value (a resource named so); FOCUS exports use it for null and FOCUS forbids
+    /// placeholder strings, so the FOCUS reader turns it on.
+    pub fn with_null_literal(mut self, on: bool) -> Self {
+        self.null_literal = on;
+        self
     }
 }
 
@@ -143,6 +154,7 @@ impl BatchReader for CsvBatchReader {
                 let raw = self.record.get(*i).unwrap_or_default();
                 let v = std::str::from_utf8(raw)
                     .map_err(|_| Error::data(pos(), format!("column '{header}' is not valid UTF-8")))?;
+                let v = if self.null_literal && v == "NULL" { "" } else { v };
                 if let Some(col) = columns[*c].as_mut() {
                     push_text(col, v, pos, header)?;
                 }
@@ -164,6 +176,7 @@ impl BatchReader for CsvBatchReader {
                         let raw = self.record.get(*i).unwrap_or_default();
                         let v = std::str::from_utf8(raw)
                             .map_err(|_| Error::data(pos(), format!("column '{key}' is not valid UTF-8")))?;
+                        let v = if self.null_literal && v == "NULL" { "" } else { v };
                         MapRow::entry(mc, key, v, pos)?;
                     }
                     row.end(mc);

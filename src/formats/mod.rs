@@ -1,6 +1,7 @@
 //! Vendor file formats. Each vendor module turns bytes into canonical [`crate::columnar::Batch`]es.
 pub mod aws;
 pub mod csv_reader;
+pub mod focus;
 pub mod gcp;
 pub mod oci;
 pub mod parquet_reader;

@@ -49,12 +49,14 @@ pub trait Provider: Sync + Send {
     }
 }
 
-/// Every provider this build knows, in the order `auto` detection tries them.
+/// Every provider this build knows, in the order `auto` detection tries them. Their tests
+/// exclude each other (a raw format never has FOCUS's BilledCost), so the order is for display.
 pub fn all() -> Vec<&'static dyn Provider> {
     vec![
         &crate::formats::aws::Aws,
         &crate::formats::gcp::Gcp,
         &crate::formats::oci::Oci,
+        &crate::formats::focus::Focus,
     ]
 }
 

@@ -20,6 +20,13 @@ pub trait StaticProvider: Send + Sync + 'static {
     fn get() -> &'static dyn Provider;
 }
 
+pub struct FocusFiles;
+impl StaticProvider for FocusFiles {
+    fn get() -> &'static dyn Provider {
+        &crate::formats::focus::Focus
+    }
+}
+
 pub struct AwsCur;
 impl StaticProvider for AwsCur {
     fn get() -> &'static dyn Provider {

@@ -24,7 +24,7 @@ pub const DESCRIPTION: &str = "Billing data as FOCUS rows of the requested versi
 pub const EXAMPLE: &str = "SELECT ServiceCategory, sum(EffectiveCost) FROM to_focus('cur/my-report/') GROUP BY ALL;";
 
 /// Providers that are planned but not in this build: a clear error instead of "unknown".
-const PLANNED: &[&str] = &["azure", "focus"];
+const PLANNED: &[&str] = &["azure"];
 
 pub struct ToFocus;
 

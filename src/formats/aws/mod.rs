@@ -36,12 +36,14 @@ impl Provider for Aws {
     }
     fn recognises(&self, columns: &[String]) -> bool {
         // OCI reports also have `lineItem/` headers, but lowerCamel (`lineItem/referenceNo`).
+        // AWS's own FOCUS export carries x_ columns, never lineItem/*, but a FOCUS file that
+        // kept a raw CUR column next to BilledCost is still FOCUS: leave it to read_focus.
         columns.iter().any(|c| {
             c.starts_with("line_item_")
                 || c.strip_prefix("lineItem/")
                     .and_then(|n| n.chars().next())
                     .is_some_and(|ch| ch.is_ascii_uppercase())
-        })
+        }) && !columns.iter().any(|c| c == "BilledCost")
     }
     fn mapping(&self) -> Result<&'static Mapping> {
         focus::mapping()
