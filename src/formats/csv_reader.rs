@@ -96,7 +96,7 @@ impl CsvBatchReader {
                     taken[*c] = true;
                     fields.push((i, headers[i].clone(), *c));
                 }
-                Target::MapEntry { map, key } if wanted[*map] => {
+                Target::MapEntry { map, key } if wanted[*map] && schema.keeps_key(*map, key) => {
                     entries.push((i, *map, key.clone()));
                     if !maps.contains(map) {
                         maps.push(*map);

@@ -9,6 +9,7 @@ use arrow::array::{Array, ArrayRef, AsArray, MapArray};
 use arrow::datatypes::{DataType, TimeUnit};
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 use parquet::arrow::ProjectionMask;
+use std::collections::HashSet;
 use std::fs::File;
 use std::path::Path;
 use std::sync::Arc;
@@ -70,7 +71,7 @@ impl ParquetBatchReader {
         for (i, t) in targets.iter().enumerate() {
             let needed = match t {
                 Target::Column(c) => wanted[*c],
-                Target::MapEntry { map, .. } => wanted[*map],
+                Target::MapEntry { map, key } => wanted[*map] && schema.keeps_key(*map, key),
                 Target::Ignore => false,
             };
             if needed {
@@ -108,6 +109,10 @@ impl ParquetBatchReader {
             let arr = rb.column(*k).slice(start, len);
             match t {
                 Target::Column(c) => {
+                    let arr = match self.schema.map_keys.get(*c) {
+                        Some(Some(keys)) => only_keys(&arr, keys),
+                        _ => arr,
+                    };
                     columns[*c] = Some(convert_array(&arr, self.schema.types[*c], &self.file, name)?);
                 }
                 Target::MapEntry { map, key } => entry_sources.push((*map, key.clone(), arr)),
@@ -183,6 +188,46 @@ impl BatchReader for ParquetBatchReader {
                 Some(Ok(rb)) => self.pending = Some((rb, 0)),
             }
         }
+    }
+}
+
+/// A map array without the entries whose key is not in `keys` (other arrays unchanged): the
+/// entries are dropped before any value is converted.
+fn only_keys(arr: &ArrayRef, keys: &HashSet<String>) -> ArrayRef {
+    let Some(m) = arr.as_map_opt() else {
+        return arr.clone();
+    };
+    let Some(k) = m.keys().as_string_opt::<i32>() else {
+        return arr.clone();
+    };
+    let offsets = m.value_offsets();
+    let first = offsets[0] as usize;
+    let last = offsets[m.len()] as usize;
+    let keep: Vec<bool> = (first..last)
+        .map(|e| k.is_valid(e) && keys.contains(k.value(e)))
+        .collect();
+    let mut new_offsets = Vec::with_capacity(m.len() + 1);
+    let mut n = 0i32;
+    new_offsets.push(0i32);
+    for row in 0..m.len() {
+        for e in offsets[row] as usize..offsets[row + 1] as usize {
+            n += keep[e - first] as i32;
+        }
+        new_offsets.push(n);
+    }
+    let DataType::Map(field, sorted) = m.data_type().clone() else {
+        return arr.clone();
+    };
+    let mask = arrow::array::BooleanArray::from(keep);
+    let entries: ArrayRef = Arc::new(m.entries().slice(first, last - first));
+    let Ok(kept) = arrow::compute::filter(&entries, &mask) else {
+        return arr.clone();
+    };
+    let offsets = arrow::buffer::OffsetBuffer::new(new_offsets.into());
+    match MapArray::try_new(field, offsets, kept.as_struct().clone(), m.nulls().cloned(), sorted) {
+        Ok(narrowed) => Arc::new(narrowed),
+        // Narrowing is only a saving: the full map gives the same lookups.
+        Err(_) => arr.clone(),
     }
 }
 

@@ -4,6 +4,8 @@
 use crate::columnar::{Batch, ColType, Column, MapCol};
 use crate::error::{Error, Position, Result};
 use crate::formats::values::{parse_decimal, parse_timestamp};
+use std::collections::HashSet;
+use std::sync::Arc;
 
 /// Where one source column goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,9 +23,39 @@ pub enum Target {
 pub struct Schema {
     pub names: Vec<String>,
     pub types: Vec<ColType>,
+    /// Per map column, the only keys a scan needs (`None` or absent: every key). A mapping that
+    /// reads `product['region']` alone should not pay for copying a hundred product attributes
+    /// per row; readers skip the other entries (and, for flat CUR 1.0 / Athena columns, never
+    /// decode them).
+    pub map_keys: Vec<Option<Arc<HashSet<String>>>>,
 }
 
 impl Schema {
+    pub fn new(names: Vec<String>, types: Vec<ColType>) -> Self {
+        Schema {
+            names,
+            types,
+            map_keys: Vec::new(),
+        }
+    }
+
+    /// Whether entry `key` of map column `map` is read.
+    pub fn keeps_key(&self, map: usize, key: &str) -> bool {
+        match self.map_keys.get(map) {
+            Some(Some(keys)) => keys.contains(key),
+            _ => true,
+        }
+    }
+
+    /// The same schema, with map columns narrowed to the keys given.
+    pub fn with_map_keys(&self, keys: Vec<Option<Arc<HashSet<String>>>>) -> Self {
+        Schema {
+            names: self.names.clone(),
+            types: self.types.clone(),
+            map_keys: keys,
+        }
+    }
+
     pub fn index_of(&self, name: &str) -> Option<usize> {
         self.names.iter().position(|n| n == name)
     }

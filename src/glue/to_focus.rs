@@ -42,6 +42,8 @@ pub struct Init {
     pool: ScanPool<ScanUnit, UnitMeta>,
     projection: Vec<usize>,
     wanted: Arc<Vec<bool>>,
+    /// The bind's schema with map columns narrowed to the keys the projected rules read.
+    schema: Arc<Schema>,
 }
 
 fn choose_provider(requested: &str, paths: &[String]) -> Result<&'static dyn Provider, Box<dyn Error>> {
@@ -101,13 +103,21 @@ impl VTab for ToFocus {
         let bind = unsafe { &*info.get_bind_data::<Bind>() };
         let projection: Vec<usize> = info.get_column_indices().into_iter().map(|i| i as usize).collect();
         let mut wanted = vec![false; bind.schema.names.len()];
+        let mut key_uses = std::collections::HashMap::new();
         for &c in &projection {
             if let Some(r) = bind.columns.get(c).and_then(|o| o.rule) {
                 for &i in bind.mapping.columns[r].inputs() {
                     wanted[i] = true;
                 }
+                bind.mapping.columns[r].map_key_uses(&mut key_uses);
             }
         }
+        // Maps the rules only look into by key are read narrowed to those keys.
+        let mut map_keys = vec![None; bind.schema.names.len()];
+        for (i, keys) in key_uses {
+            map_keys[i] = keys.map(Arc::new);
+        }
+        let schema = Arc::new(bind.schema.with_map_keys(map_keys));
         if let Some(p) = bind.period_col.filter(|_| !bind.opts.billing_periods.is_empty()) {
             wanted[p] = true;
         }
@@ -116,6 +126,7 @@ impl VTab for ToFocus {
             pool: ScanPool::new(bind.units.clone()),
             projection,
             wanted: Arc::new(wanted),
+            schema,
         })
     }
 
@@ -123,7 +134,7 @@ impl VTab for ToFocus {
         let bind = info.get_bind_data();
         let init = info.get_init_data();
         loop {
-            let Some((batch, meta)) = init.pool.next(|u| open_unit(u, &bind.schema, &init.wanted))? else {
+            let Some((batch, meta)) = init.pool.next(|u| open_unit(u, &init.schema, &init.wanted))? else {
                 out.set_len(0);
                 return Ok(());
             };

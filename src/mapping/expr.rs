@@ -6,6 +6,7 @@ use super::text::LikePattern;
 use super::LookupTable;
 use crate::columnar::ColType;
 use regex::Regex;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -243,6 +244,29 @@ impl Expr {
     }
 
     /// Input column indexes read anywhere in the tree, sorted and unique.
+    /// For every map column this expression reads: the keys it looks up with `m['key']`, or
+    /// `None` when it uses the map as a whole (map_json, map_strip_prefix...).
+    pub fn map_key_uses(&self, out: &mut HashMap<usize, Option<HashSet<String>>>) {
+        let mut stack = vec![self];
+        while let Some(e) = stack.pop() {
+            match &e.kind {
+                Kind::MapGet { map, key } => {
+                    if let Kind::Column { index, .. } = map.kind {
+                        if let Some(keys) = out.entry(index).or_insert_with(|| Some(HashSet::new())) {
+                            keys.insert(key.clone());
+                        }
+                        continue;
+                    }
+                }
+                Kind::Column { index, .. } if matches!(e.ty, ColType::MapVarchar | ColType::MapDecimal) => {
+                    out.insert(*index, None);
+                }
+                _ => {}
+            }
+            stack.extend(e.children());
+        }
+    }
+
     pub fn inputs(&self) -> Vec<usize> {
         let mut out = Vec::new();
         let mut stack = vec![self];

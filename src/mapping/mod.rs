@@ -152,6 +152,11 @@ impl MappedColumn {
         &self.inputs
     }
 
+    /// Adds the map keys this rule reads to `out` (see [`expr::Expr::map_key_uses`]).
+    pub fn map_key_uses(&self, out: &mut HashMap<usize, Option<std::collections::HashSet<String>>>) {
+        self.plan.map_key_uses(out);
+    }
+
     /// Computes the column for every row of `batch`; `batch.columns[i]` must be present for each
     /// `i` in [`inputs`](Self::inputs).
     pub fn eval(&self, batch: &Batch) -> Result<Column> {

@@ -71,7 +71,7 @@ fn build() -> Result<CurSchema> {
         cost_category: idx("cost_category")?,
         discount: idx("discount")?,
         other: idx(OTHER_COLUMNS)?,
-        schema: Arc::new(Schema { names, types }),
+        schema: Arc::new(Schema::new(names, types)),
         by_cur1_header,
         by_name,
     })

@@ -102,7 +102,7 @@ fn build() -> Result<FocusSchema> {
         .filter_map(|(k, v)| v.into_iter().next().map(|p| (k, p)))
         .collect();
     Ok(FocusSchema {
-        schema: Arc::new(Schema { names, types }),
+        schema: Arc::new(Schema::new(names, types)),
         by_name,
         focus_version,
         source_provider,

@@ -90,7 +90,7 @@ fn build() -> Result<GcpSchema> {
     types.push(ColType::MapVarchar);
     Ok(GcpSchema {
         other: names.len() - 1,
-        schema: Arc::new(Schema { names, types }),
+        schema: Arc::new(Schema::new(names, types)),
         fields,
         known,
         records,

@@ -63,7 +63,7 @@ fn build() -> Result<OciSchema> {
         tags: idx("tags")?,
         other: idx(OTHER_COLUMNS)?,
         currency: idx("cost_currency_code")?,
-        schema: Arc::new(Schema { names, types }),
+        schema: Arc::new(Schema::new(names, types)),
         by_header,
     })
 }

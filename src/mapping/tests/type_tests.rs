@@ -203,3 +203,35 @@ fn lists_are_inputs_only() {
     );
     assert!(compile("test", "SELECT l IS NULL AS x FROM t", &cols, &[]).is_ok());
 }
+
+#[test]
+fn map_key_uses_narrow_maps_read_only_by_key() {
+    let uses = |expr: &str| {
+        let m = compile("test", &format!("SELECT {expr} AS x FROM t"), &inputs(), &tables()).expect("compiles");
+        let mut out = std::collections::HashMap::new();
+        m.columns[0].map_key_uses(&mut out);
+        let mut v: Vec<(usize, Option<Vec<String>>)> = out
+            .into_iter()
+            .map(|(k, keys)| {
+                (
+                    k,
+                    keys.map(|s| {
+                        let mut v: Vec<String> = s.into_iter().collect();
+                        v.sort();
+                        v
+                    }),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let m = 8; // slot of `m` in SCHEMA
+    assert_eq!(
+        uses("coalesce(m['b'], m['a'], s)"),
+        vec![(m, Some(vec!["a".to_string(), "b".to_string()]))]
+    );
+    // Used whole anywhere: every key is needed.
+    assert_eq!(uses("coalesce(m['a'], map_json(m))"), vec![(m, None)]);
+    assert_eq!(uses("upper(s)"), vec![]);
+}
