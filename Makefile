@@ -109,7 +109,7 @@ install: $(EXT) venv
 	$(VCLI) -unsigned -c "FORCE INSTALL '$(abspath $(EXT))'; LOAD focus; SELECT 'installed for duckdb-cli ' || version() AS result;"
 
 bench: $(EXT) venv
-	$(VPY) bench/run_bench.py --ext $(EXT)
+	$(VPY) bench/run_bench.py --ext $(EXT) $(BENCH_ARGS)
 
 fmt:
 	cargo fmt --all

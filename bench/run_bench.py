@@ -411,6 +411,30 @@ class Bench:
                     input_rows=rows, tag=tag)
         return self.duck(name, spec, meta)
 
+    def case_f(self, fmt, path, rows, tag=""):
+        """to_focus streamed to CSV on /dev/null: the extension's memory without DuckDB's Parquet
+        writer, which buffers whole row groups of the 57 output columns per thread."""
+        name = f"f_to_focus_csv_{fmt}{tag}"
+        spec = {"kind": "sql", "threads": 2, "ext": self.ext,
+                "sql": f"COPY (FROM to_focus('{to_focus_arg(path)}')) TO '/dev/null' (FORMAT csv)"}
+        meta = dict(format=fmt, label="(f) to_focus → CSV on /dev/null (no Parquet writer)", key="f", threads=2,
+                    input_rows=rows, tag=tag)
+        return self.duck(name, spec, meta)
+
+    def case_g(self, fmt, rows, a_out: Path, tag=""):
+        """DuckDB alone re-writing (a)'s own FOCUS Parquet to Parquet: the writer's memory floor."""
+        name = f"g_rewrite_focus_parquet_{fmt}{tag}"
+        meta = dict(format=fmt, label="(g) DuckDB re-writes (a)'s FOCUS Parquet → Parquet", key="g", threads=2,
+                    input_rows=rows, tag=tag)
+        if not a_out.exists():
+            r = dict(meta, case=name, error="n/a: (a) output missing")
+            self.results.append(r)
+            return r
+        out = self.out_dir / f"{name}.parquet"
+        spec = {"kind": "sql", "threads": 2, "output": str(out),
+                "sql": f"COPY (FROM read_parquet('{a_out}')) TO '{out}' (FORMAT parquet)"}
+        return self.duck(name, spec, meta)
+
     def case_c(self, fmt, path, rows, fc: Path | None, fc_err: str):
         name = f"c_focus_converter_{fmt}"
         meta = dict(format=fmt, label="(c) focus-converter 1.0.0", key="c", threads=None, input_rows=rows, tag="")
@@ -629,7 +653,8 @@ def report(args, bench: Bench, datasets: dict, env: dict, comparisons: dict, sta
         L.append(f"## Memory at {args.full_rows:,} rows ({args.full_format})\n")
         L.append("| case | rows | threads | wall s | rows/s | peak RSS MB |")
         L.append("|---|---:|---:|---:|---:|---:|")
-        for r in [find(R, key="d", format=args.full_format, tag=""), find(R, key="a", format=args.full_format, tag="", threads=2)] + full:
+        small = [find(R, key=k, format=args.full_format, tag="", threads=2) for k in ("d", "a", "f", "g")]
+        for r in small + full:
             if r:
                 L.append(f"| {r['label']} | {r['input_rows']:,} | {r['threads']} | {fmt_s(r)} | {fmt_rate(r)} | {fmt_mb(r)} |")
         L.append("")
@@ -662,6 +687,14 @@ def report(args, bench: Bench, datasets: dict, env: dict, comparisons: dict, sta
     elif a10 and "error" in a10:
         meas = a10["error"]
     L.append(f"| (a) RSS at 10M ≤ {TARGET_RSS_GROWTH} × RSS at 1M and ≤ {TARGET_RSS_MB} MB, {args.full_format} | {meas} | {verdict(ok)} |")
+    f1 = find(R, key="f", format=args.full_format, threads=2, tag="")
+    f10 = find(R, key="f", format=args.full_format, threads=2, tag="_full")
+    ok, meas = None, "not run (needs --full)"
+    if f1 and f10 and "maxrss_mb" in f1 and "maxrss_mb" in f10 and "seconds" in f10:
+        g = f10["maxrss_mb"] / f1["maxrss_mb"]
+        ok = g <= TARGET_RSS_GROWTH and f10["maxrss_mb"] <= TARGET_RSS_MB
+        meas = f"{f10['maxrss_mb']:.0f} MB at {args.full_rows // 1_000_000}M vs {f1['maxrss_mb']:.0f} MB at {args.rows / 1e6:g}M ({g:.2f}×)"
+    L.append(f"| (f) same, to_focus without the Parquet writer (CSV to /dev/null) | {meas} | {verdict(ok)} |")
     r1, r2 = find(R, key="a", tag="_multi", threads=1), find(R, key="a", tag="_multi", threads=2)
     ok, meas = None, "—"
     if r1 and r2 and "seconds" in r1 and "seconds" in r2:
@@ -802,6 +835,9 @@ def main():
             bench.case_b(fmt, path, rows, 2, variant="rendered")
         bench.case_c(fmt, path, rows, fc, fc_err)
         a = args.out_dir / f"a_to_focus_{fmt}_t2.parquet"
+        if args.full and fmt == args.full_format:
+            bench.case_f(fmt, path, rows)
+            bench.case_g(fmt, rows, a)
         for key in ("b", "br"):
             rb = find(bench.results, key=key, format=fmt, threads=2, tag="")
             ra = find(bench.results, key="a", format=fmt, threads=2, tag="")
@@ -822,6 +858,7 @@ def main():
         df = datasets[f"{args.full_format}_full"]
         bench.case_d(args.full_format, Path(df["path"]), df["rows"], tag="_full")
         bench.case_a(args.full_format, Path(df["path"]), df["rows"], 2, tag="_full")
+        bench.case_f(args.full_format, Path(df["path"]), df["rows"], tag="_full")
 
     # Outputs are large: keep the logs, drop the data.
     for p in args.out_dir.glob("*.parquet"):
