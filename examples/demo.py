@@ -65,23 +65,30 @@ def main():
                     (SELECT sum("lineItem/UnblendedCost"::DECIMAL(38,18)) FROM read_csv('{aws}/cur1-csv/sample-anonymous-aws-export-dataset.csv', all_varchar=true))
                   + (SELECT sum(line_item_unblended_cost::VARCHAR::DECIMAL(38,18)) FROM read_parquet('{aws}/cur1-parquet-athena/*/*/*.parquet', union_by_name=true)) AS raw_unblended""")
 
-    # FOCUS in, FOCUS out: vendors' own FOCUS exports (any version) next to the converted CUR,
-    # all as FOCUS 1.2 in one schema (UNION ALL BY NAME fills the x_ columns one side lacks).
+    # Every cloud in one FOCUS 1.2 table: raw exports converted (AWS CUR, Google's BigQuery export,
+    # Oracle's cost report) next to vendors' own FOCUS exports of any version. UNION ALL BY NAME
+    # fills the x_ columns one side lacks.
     multi = os.path.join(SAMPLES, "focus-multi", "FOCUS-1.0_focus_sample.csv")
     azure = os.path.join(SAMPLES, "azure", "focus")
+    gcp = os.path.join(SAMPLES, "gcp", "bigquery-standard-flattened-csv", "tmp_example.csv")
+    oci = os.path.join(SAMPLES, "oci", "cost-reports", "reports_cost-csv_0000000030000269.csv")
     con.execute(f"""CREATE TEMP VIEW focus_all AS
         SELECT * FROM focus_aws
+        UNION ALL BY NAME SELECT * FROM to_focus('{gcp}', provider := 'gcp', focus_version := '1.2')
+        UNION ALL BY NAME SELECT * FROM to_focus('{oci}', provider := 'oci', focus_version := '1.2')
         UNION ALL BY NAME SELECT * FROM to_focus('{multi}', provider := 'focus', focus_version := '1.2')
         UNION ALL BY NAME SELECT * FROM to_focus('{azure}', provider := 'focus', focus_version := '1.2')""")
 
-    show(con, "FOCUS exports read back: the multi-provider FOCUS 1.0 sample and Microsoft FocusCost 1.0, as FOCUS 1.2 next to AWS",
-         """SELECT coalesce(x_SourceFocusVersion, 'CUR') AS source, ProviderName, ServiceCategory,
-                   count(*) AS rows, round(sum(BilledCost), 2) AS billed, round(sum(EffectiveCost), 2) AS effective
-            FROM focus_all GROUP BY ALL ORDER BY source, ProviderName, effective DESC LIMIT 20""")
+    show(con, "Raw AWS, Google and Oracle exports and the FOCUS 1.0 exports (multi-provider sample, Microsoft FocusCost), as FOCUS 1.2",
+         """SELECT coalesce('FOCUS ' || x_SourceFocusVersion, 'raw export') AS source, ProviderName,
+                   count(*) AS rows, count(DISTINCT ServiceCategory) AS service_categories,
+                   round(sum(BilledCost), 2) AS billed, round(sum(EffectiveCost), 2) AS effective
+            FROM focus_all GROUP BY ALL ORDER BY source DESC, ProviderName""")
 
-    show(con, "Cost per provider across all sources (one schema, one query)",
-         """SELECT ProviderName, count(*) AS rows, round(sum(EffectiveCost), 2) AS effective
-            FROM focus_all GROUP BY ALL ORDER BY effective DESC""")
+    show(con, "Cost per provider and currency across all sources (one schema, one query)",
+         """SELECT ProviderName, BillingCurrency, count(*) AS rows, round(sum(BilledCost), 2) AS billed,
+                   round(sum(EffectiveCost), 2) AS effective
+            FROM focus_all GROUP BY ALL ORDER BY ProviderName, BillingCurrency""")
 
 
 if __name__ == "__main__":
