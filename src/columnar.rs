@@ -53,6 +53,7 @@ impl StrCol {
             valid: Vec::with_capacity(rows),
         }
     }
+    #[inline]
     pub fn push(&mut self, v: Option<&str>) {
         if let Some(s) = v {
             self.bytes.push_str(s);
@@ -61,6 +62,7 @@ impl StrCol {
         self.valid.push(v.is_some());
     }
     /// Appends a value built in place (avoids a temporary String).
+    #[inline]
     pub fn push_with(&mut self, f: impl FnOnce(&mut String)) {
         f(&mut self.bytes);
         self.ends.push(self.bytes.len());
@@ -72,6 +74,8 @@ impl StrCol {
     pub fn is_empty(&self) -> bool {
         self.ends.is_empty()
     }
+    // The hottest function of a scan (every rule reads its strings through it): inline it.
+    #[inline]
     pub fn get(&self, i: usize) -> Option<&str> {
         if !self.valid[i] {
             return None;
