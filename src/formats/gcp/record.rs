@@ -8,6 +8,7 @@ use crate::error::{Error, Position, Result};
 use crate::formats::gcp::schema::{GcpSchema, Kind};
 use crate::formats::reader::{push_text, MapRow, Schema};
 use crate::formats::values::parse_decimal;
+use crate::formats::view::records_json;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -226,8 +227,11 @@ impl RowSink {
                     Some(t) => push_text(col, &t, pos, name)?,
                     None => col.push_null(),
                 },
-                Kind::Json => match v {
-                    Some(v) => push_text(col, &v.to_string(), pos, name)?,
+                Kind::Records(fields) => match v {
+                    Some(v) => {
+                        let t = records_json(v, fields).map_err(|m| Error::data(pos(), format!("column '{name}': {m}")))?;
+                        push_text(col, &t, pos, name)?
+                    }
                     None => col.push_null(),
                 },
                 Kind::CreditsSum => match v {
