@@ -21,7 +21,10 @@ pub enum Node {
     /// cannot tell a NULL record from a record of NULLs, so every form follows this rule).
     Struct(Vec<(String, Node)>),
     /// LIST(STRUCT(fields)), held in canonical column `index` as [`records_json`] text.
-    Records { index: usize, fields: Vec<(String, ColType)> },
+    Records {
+        index: usize,
+        fields: Vec<(String, ColType)>,
+    },
 }
 
 impl Node {

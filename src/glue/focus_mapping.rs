@@ -5,9 +5,9 @@
 use crate::columnar::{ColType, Column, StrCol};
 use crate::focus::catalog;
 use crate::focus::convert::{output_columns, render_sql};
+use crate::formats::provider::Provider;
 use crate::glue::params;
 use crate::glue::static_table::{StaticFunction, StaticRows};
-use crate::formats::provider::Provider;
 use crate::mapping::Mapping;
 use duckdb::core::{LogicalTypeHandle, LogicalTypeId};
 use duckdb::vtab::BindInfo;

@@ -4,9 +4,7 @@
 
 use crate::columnar::{Batch, ColType, Column, ListCol, MapCol, StrCol, DECIMAL_SCALE, DECIMAL_WIDTH};
 use crate::formats::view::{decode_records, Node};
-use duckdb::core::{
-    DataChunkHandle, FlatVector, Inserter, ListVector, LogicalTypeHandle, LogicalTypeId, StructVector,
-};
+use duckdb::core::{DataChunkHandle, FlatVector, Inserter, ListVector, LogicalTypeHandle, LogicalTypeId, StructVector};
 use libduckdb_sys::duckdb_hugeint;
 
 /// Where a column goes: a top-level output column, or a field of a STRUCT vector.

@@ -188,7 +188,10 @@ impl<P: StaticProvider> VTab for ReadVendor<P> {
         let units = prov.discover(&paths, &opts).map_err(|e| format!("{func}: {e}"))?;
         let view = prov.view()?;
         match view {
-            Some(v) => v.columns.iter().for_each(|(name, node)| bind.add_result_column(name, node_type(node))),
+            Some(v) => v
+                .columns
+                .iter()
+                .for_each(|(name, node)| bind.add_result_column(name, node_type(node))),
             None => {
                 for (name, ty) in schema.names.iter().zip(&schema.types) {
                     bind.add_result_column(name, logical_type(*ty));

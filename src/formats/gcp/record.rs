@@ -229,7 +229,8 @@ impl RowSink {
                 },
                 Kind::Records(fields) => match v {
                     Some(v) => {
-                        let t = records_json(v, fields).map_err(|m| Error::data(pos(), format!("column '{name}': {m}")))?;
+                        let t =
+                            records_json(v, fields).map_err(|m| Error::data(pos(), format!("column '{name}': {m}")))?;
                         push_text(col, &t, pos, name)?
                     }
                     None => col.push_null(),

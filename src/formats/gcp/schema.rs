@@ -64,7 +64,8 @@ fn parse_fields(spec: &str) -> Option<Vec<(String, ColType)>> {
     spec.split(';')
         .map(|f| {
             let (name, ty) = f.trim().split_once(' ')?;
-            let ty = parse_type(ty.trim()).filter(|t| matches!(t, ColType::Varchar | ColType::Decimal | ColType::Boolean))?;
+            let ty = parse_type(ty.trim())
+                .filter(|t| matches!(t, ColType::Varchar | ColType::Decimal | ColType::Boolean))?;
             Some((name.to_string(), ty))
         })
         .collect()
@@ -117,8 +118,11 @@ fn build() -> Result<GcpSchema> {
             "labels" => Kind::Labels,
             "credits_sum" => Kind::CreditsSum,
             "records" => {
-                let f = parse_fields(rec.get(4).unwrap_or_default())
-                    .ok_or_else(|| bad(format!("row {row}: fields must look like 'name VARCHAR;amount DECIMAL'")))?;
+                let f = parse_fields(rec.get(4).unwrap_or_default()).ok_or_else(|| {
+                    bad(format!(
+                        "row {row}: fields must look like 'name VARCHAR;amount DECIMAL'"
+                    ))
+                })?;
                 // Built once per process (the schema is a static): leaking gives the kind a
                 // 'static slice without a lifetime on every Field.
                 Kind::Records(Box::leak(f.into_boxed_slice()))
@@ -132,10 +136,7 @@ fn build() -> Result<GcpSchema> {
                 index: names.len(),
                 fields: f.to_vec(),
             }),
-            _ => Some(Node::Column {
-                index: names.len(),
-                ty,
-            }),
+            _ => Some(Node::Column { index: names.len(), ty }),
         };
         if let Some(node) = node {
             place(&mut view, &parts, node).map_err(|m| bad(format!("row {row}: {m}")))?;
@@ -241,8 +242,17 @@ mod tests {
     #[test]
     fn view_nests_by_path() {
         let s = gcp_schema().unwrap();
-        let col = |name: &str| s.view.columns.iter().find(|(n, _)| n == name).map(|(_, t)| t.sql_type());
-        assert_eq!(col("service").as_deref(), Some("STRUCT(id VARCHAR, description VARCHAR)"));
+        let col = |name: &str| {
+            s.view
+                .columns
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, t)| t.sql_type())
+        };
+        assert_eq!(
+            col("service").as_deref(),
+            Some("STRUCT(id VARCHAR, description VARCHAR)")
+        );
         assert_eq!(
             col("credits").as_deref(),
             Some("STRUCT(name VARCHAR, amount DECIMAL(38,18), full_name VARCHAR, id VARCHAR, type VARCHAR)[]")
@@ -253,6 +263,8 @@ mod tests {
         let mut inputs = Vec::new();
         s.view.columns.iter().for_each(|(_, n)| n.inputs(&mut inputs));
         assert_eq!(inputs.len(), s.schema.names.len() - 1);
-        assert!(s.flat_sql("raw").contains("struct_extract(\"service\", 'id') AS \"service_id\""));
+        assert!(s
+            .flat_sql("raw")
+            .contains("struct_extract(\"service\", 'id') AS \"service_id\""));
     }
 }
