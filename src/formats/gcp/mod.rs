@@ -454,6 +454,26 @@ fn arrow_to_json(arr: &ArrayRef) -> std::result::Result<Vec<Value>, String> {
                 .map(|i| nullable(i, Value::Array(items[offsets[i]..offsets[i + 1]].to_vec())))
                 .collect()
         }
+        // A MAP (read_gcp_billing's own labels, written back to Parquet by DuckDB) as the
+        // [{key, value}] records BigQuery has for labels.
+        DataType::Map(_, _) => {
+            let m = arr.as_map();
+            let (keys, values) = (arrow_to_json(m.keys())?, arrow_to_json(m.values())?);
+            let offsets: Vec<usize> = m.offsets().iter().map(|o| *o as usize).collect();
+            (0..n)
+                .map(|i| {
+                    let entries = (offsets[i]..offsets[i + 1])
+                        .map(|j| {
+                            let mut o = Map::new();
+                            o.insert("key".into(), keys[j].clone());
+                            o.insert("value".into(), values[j].clone());
+                            Value::Object(o)
+                        })
+                        .collect();
+                    nullable(i, Value::Array(entries))
+                })
+                .collect()
+        }
         DataType::Boolean => {
             let b = arr.as_boolean();
             (0..n).map(|i| nullable(i, Value::Bool(b.value(i)))).collect()
