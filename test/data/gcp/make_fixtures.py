@@ -179,6 +179,13 @@ def main():
     with open(os.path.join(HERE, "missing_cost.ndjson"), "w") as f:
         for r in rows[:2]:
             f.write(json.dumps({k: v for k, v in r.items() if k != "cost"}) + "\n")
+    # A flattened CSV whose second row has a credit amount that is not a number.
+    bad = [flattened(r) for r in rows[:2]]
+    bad[1]["credits"] = "[{'name': 'x', 'amount': 'ten', 'full_name': None, 'id': 'c', 'type': 'PROMOTION'}]"
+    with open(os.path.join(HERE, "bad_credit.csv"), "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(bad[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(bad)
     with open(os.path.join(HERE, "bad_line.ndjson"), "w") as f:
         f.write(json.dumps(rows[0]) + "\n" + json.dumps(rows[1]) + "\n" + '{"billing_account_id": "x", "cost": 1.0,\n')
 
