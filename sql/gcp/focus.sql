@@ -1,5 +1,6 @@
--- Google Cloud Billing export to BigQuery (canonical columns, as read_gcp_billing returns
--- them) -> FOCUS.
+-- Google Cloud Billing export to BigQuery -> FOCUS, over the flat canonical columns
+-- (sql/gcp/billing_columns.csv: service_id for service.id, ...) that read_gcp_billing returns
+-- nested again; focus_sql('gcp') derives them from the nested columns in a subquery.
 --
 -- One output row per export row, so row counts reconcile 1:1. GCP nets credits (sustained and
 -- committed use discounts, free tier, promotions) into the row they apply to: they are summed
@@ -85,6 +86,8 @@ SELECT
     map_json(labels, map_with_prefix(system_labels, 'system:'), map_with_prefix(project_labels, 'project:')) AS Tags,
 
     -- GCP detail FOCUS has no column for.
+    -- Every credit as JSON text, exactly CAST(to_json(credits) AS VARCHAR) of the nested column
+    -- (fields in Google's order, amounts with all 18 decimals).
     credits AS x_Credits,
     credits_total AS x_CreditsTotal,
     cost AS x_Cost,

@@ -10,3 +10,4 @@ pub mod provider;
 pub mod reader;
 pub mod scan;
 pub mod values;
+pub mod view;

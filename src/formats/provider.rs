@@ -5,6 +5,7 @@
 use crate::error::{Error, Result};
 use crate::formats::reader::Schema;
 use crate::formats::scan::ScanUnit;
+use crate::formats::view::View;
 use crate::mapping::Mapping;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -43,6 +44,16 @@ pub trait Provider: Sync + Send {
     fn mapping(&self) -> Result<&'static Mapping>;
     /// The canonical column whose month `billing_period` filters on.
     fn billing_period_column(&self) -> Option<&'static str>;
+    /// How `read_<vendor>` nests the canonical columns, for vendors whose own schema is nested
+    /// (None: it returns the canonical columns as they are).
+    fn view(&self) -> Result<Option<&'static View>> {
+        Ok(None)
+    }
+    /// The canonical columns as SQL over a table of `read_<vendor>` rows named `source`: what
+    /// `focus_sql` runs the rules on. Without a view that is the table itself.
+    fn sql_source(&self, source: &str) -> Result<String> {
+        Ok(source.to_string())
+    }
     /// Vendor-specific named parameters of `read_<vendor>` and `to_focus`.
     fn parameters(&self) -> Vec<(&'static str, ParamType)> {
         vec![]

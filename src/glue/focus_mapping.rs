@@ -5,6 +5,7 @@
 use crate::columnar::{ColType, Column, StrCol};
 use crate::focus::catalog;
 use crate::focus::convert::{output_columns, render_sql};
+use crate::formats::provider::Provider;
 use crate::glue::params;
 use crate::glue::static_table::{StaticFunction, StaticRows};
 use crate::mapping::Mapping;
@@ -15,7 +16,9 @@ use std::error::Error;
 pub const MAPPING_DESCRIPTION: &str = "The rules that turn a provider's rows into FOCUS: one row per output column with its type, source expression (DuckDB SQL over the provider's canonical columns) and the reasoning.";
 pub const SQL_DESCRIPTION: &str = "The whole conversion as one SQL statement over a table of canonical rows (the output of read_aws_cur), for engines without the extension.";
 
-fn provider_mapping(bind: &BindInfo, func: &str) -> Result<(&'static Mapping, &'static str), Box<dyn Error>> {
+type Resolved = (&'static dyn Provider, &'static Mapping, &'static str);
+
+fn provider_mapping(bind: &BindInfo, func: &str) -> Result<Resolved, Box<dyn Error>> {
     let provider = params::positional_strs(bind, 0)
         .into_iter()
         .next()
@@ -24,7 +27,7 @@ fn provider_mapping(bind: &BindInfo, func: &str) -> Result<(&'static Mapping, &'
     let version = params::named_str(bind, "focus_version").unwrap_or_else(|| catalog::DEFAULT_VERSION.into());
     let version = catalog::resolve_version(&version).map_err(|e| format!("{func}: {e}"))?;
     let prov = crate::formats::provider::by_name(&provider).map_err(|e| format!("{func}: {e}"))?;
-    Ok((prov.mapping()?, version))
+    Ok((prov, prov.mapping()?, version))
 }
 
 fn str_col<'a>(values: impl Iterator<Item = Option<&'a str>>) -> Column {
@@ -39,7 +42,7 @@ pub struct FocusMapping;
 
 impl StaticFunction for FocusMapping {
     fn bind(bind: &BindInfo) -> Result<StaticRows, Box<dyn Error>> {
-        let (m, version) = provider_mapping(bind, "focus_mapping")?;
+        let (_, m, version) = provider_mapping(bind, "focus_mapping")?;
         let cols = output_columns(m, version)?;
         let exprs: Vec<Option<String>> = cols.iter().map(|c| c.rule.map(|r| m.columns[r].sql())).collect();
         let docs: Vec<Option<&str>> = cols
@@ -89,9 +92,11 @@ pub struct FocusSql;
 
 impl StaticFunction for FocusSql {
     fn bind(bind: &BindInfo) -> Result<StaticRows, Box<dyn Error>> {
-        let (m, version) = provider_mapping(bind, "focus_sql")?;
+        let (prov, m, version) = provider_mapping(bind, "focus_sql")?;
         let source = params::named_str(bind, "source").unwrap_or_else(|| "source".into());
-        let sql = render_sql(m, version, &source)?;
+        // Nested readers (read_gcp_billing): the rules read the flat canonical columns, which
+        // the provider derives from the nested ones in a subquery.
+        let sql = render_sql(m, version, &prov.sql_source(&source)?)?;
         Ok(StaticRows::declare(
             bind,
             &[("sql", ColType::Varchar)],

@@ -1,8 +1,40 @@
-//! Writing [`Column`]s into DuckDB output vectors, and the DuckDB types that go with them.
+//! Writing [`Column`]s into DuckDB output vectors, and the DuckDB types that go with them;
+//! also nested views ([`Node`]): STRUCTs of canonical columns and LIST(STRUCT)s decoded from
+//! their JSON text.
 
-use crate::columnar::{ColType, Column, ListCol, MapCol, StrCol, DECIMAL_SCALE, DECIMAL_WIDTH};
-use duckdb::core::{DataChunkHandle, FlatVector, Inserter, LogicalTypeHandle, LogicalTypeId};
+use crate::columnar::{Batch, ColType, Column, ListCol, MapCol, StrCol, DECIMAL_SCALE, DECIMAL_WIDTH};
+use crate::formats::view::{decode_records, Node};
+use duckdb::core::{DataChunkHandle, FlatVector, Inserter, ListVector, LogicalTypeHandle, LogicalTypeId, StructVector};
 use libduckdb_sys::duckdb_hugeint;
+
+/// Where a column goes: a top-level output column, or a field of a STRUCT vector.
+#[derive(Clone, Copy)]
+enum Slot<'a> {
+    Top(&'a DataChunkHandle, usize),
+    Field(&'a StructVector<'a>, usize),
+}
+
+impl<'a> Slot<'a> {
+    /// A flat vector for `rows` values.
+    fn flat(self, rows: usize) -> FlatVector<'a> {
+        match self {
+            Slot::Top(out, i) => out.flat_vector(i),
+            Slot::Field(s, i) => s.child(i, rows),
+        }
+    }
+    fn list(self) -> ListVector<'a> {
+        match self {
+            Slot::Top(out, i) => out.list_vector(i),
+            Slot::Field(s, i) => s.list_vector_child(i),
+        }
+    }
+    fn strukt(self) -> StructVector<'a> {
+        match self {
+            Slot::Top(out, i) => out.struct_vector(i),
+            Slot::Field(s, i) => s.struct_vector_child(i),
+        }
+    }
+}
 
 pub fn logical_type(ty: ColType) -> LogicalTypeHandle {
     let varchar = || LogicalTypeHandle::from(LogicalTypeId::Varchar);
@@ -18,16 +50,109 @@ pub fn logical_type(ty: ColType) -> LogicalTypeHandle {
     }
 }
 
+/// The DuckDB type of a view node.
+pub fn node_type(node: &Node) -> LogicalTypeHandle {
+    let strukt = |fields: Vec<(&str, LogicalTypeHandle)>| LogicalTypeHandle::struct_type(&fields);
+    match node {
+        Node::Column { ty, .. } => logical_type(*ty),
+        Node::Struct(fields) => strukt(fields.iter().map(|(n, t)| (n.as_str(), node_type(t))).collect()),
+        Node::Records { fields, .. } => LogicalTypeHandle::list(&strukt(
+            fields.iter().map(|(n, t)| (n.as_str(), logical_type(*t))).collect(),
+        )),
+    }
+}
+
 /// Writes rows `range` of `col` into output column `idx` of `out`, from output row 0.
 pub fn write_column(out: &mut DataChunkHandle, idx: usize, col: &Column, range: std::ops::Range<usize>) {
+    write_slot(Slot::Top(out, idx), col, range);
+}
+
+fn write_slot(slot: Slot, col: &Column, range: std::ops::Range<usize>) {
     match col {
-        Column::Map(m) => write_map(out, idx, m, range),
-        Column::List(l) => write_list(out, idx, l, range),
+        Column::Map(m) => write_map(slot.list(), m, range),
+        Column::List(l) => write_list(slot.list(), l, range),
         _ => {
-            let mut v = out.flat_vector(idx);
+            let mut v = slot.flat(range.len());
             write_flat(&mut v, col, range);
         }
     }
+}
+
+/// Writes rows `range` of the batch, as view node `node`, into output column `idx`.
+/// Errors only on a batch that lacks a column the node reads, or records text that is not
+/// what the reader wrote (both bugs, reported rather than panicking).
+pub fn write_node(
+    out: &mut DataChunkHandle,
+    idx: usize,
+    node: &Node,
+    batch: &Batch,
+    range: std::ops::Range<usize>,
+) -> Result<(), String> {
+    write_node_at(Slot::Top(out, idx), node, batch, range)
+}
+
+fn column(batch: &Batch, index: usize) -> Result<&Column, String> {
+    batch
+        .columns
+        .get(index)
+        .and_then(Option::as_ref)
+        .ok_or_else(|| format!("internal error: canonical column {index} was not read"))
+}
+
+fn write_node_at(slot: Slot, node: &Node, batch: &Batch, range: std::ops::Range<usize>) -> Result<(), String> {
+    match node {
+        Node::Column { index, .. } => write_slot(slot, column(batch, *index)?, range),
+        Node::Struct(fields) => {
+            let mut s = slot.strukt();
+            for (i, (_, child)) in fields.iter().enumerate() {
+                write_node_at(Slot::Field(&s, i), child, batch, range.clone())?;
+            }
+            for (o, row) in range.enumerate() {
+                if is_null(node, batch, row)? {
+                    s.set_null(o);
+                }
+            }
+        }
+        Node::Records { index, fields } => {
+            let Column::Str(text) = column(batch, *index)? else {
+                return Err(format!("internal error: canonical column {index} is not text"));
+            };
+            let rec = decode_records(text, range, fields)?;
+            let total = rec.bounds.iter().flatten().last().map_or(0, |b| b.1);
+            let mut list = slot.list();
+            let items = list.struct_child(total.max(1));
+            for (i, col) in rec.fields.iter().enumerate() {
+                let mut v = items.child(i, total.max(1));
+                write_flat(&mut v, col, 0..total);
+            }
+            for (o, b) in rec.bounds.iter().enumerate() {
+                match b {
+                    Some((s, e)) => list.set_entry(o, *s, e - s),
+                    None => {
+                        list.set_entry(o, 0, 0);
+                        list.set_null(o);
+                    }
+                }
+            }
+            list.set_len(total);
+        }
+    }
+    Ok(())
+}
+
+/// A record is NULL where every field is NULL.
+fn is_null(node: &Node, batch: &Batch, row: usize) -> Result<bool, String> {
+    Ok(match node {
+        Node::Column { index, .. } | Node::Records { index, .. } => column(batch, *index)?.is_null(row),
+        Node::Struct(fields) => {
+            for (_, child) in fields {
+                if !is_null(child, batch, row)? {
+                    return Ok(false);
+                }
+            }
+            true
+        }
+    })
 }
 
 /// Writes rows `range` of a non-map column to `v`, starting at position 0.
@@ -93,10 +218,9 @@ fn write_str(v: &mut FlatVector, s: &StrCol, range: std::ops::Range<usize>) {
     }
 }
 
-fn write_map(out: &mut DataChunkHandle, idx: usize, m: &MapCol, range: std::ops::Range<usize>) {
+fn write_map(mut list: ListVector, m: &MapCol, range: std::ops::Range<usize>) {
     let (first, last) = child_span(&m.bounds, &range);
     let total = last - first;
-    let mut list = out.list_vector(idx);
     let entries = list.struct_child(total.max(1));
     let mut keys = entries.child(0, total.max(1));
     let mut values = entries.child(1, total.max(1));
@@ -118,7 +242,7 @@ fn child_span(bounds: &[Option<(usize, usize)>], range: &std::ops::Range<usize>)
 }
 
 fn set_list_entries(
-    list: &mut duckdb::core::ListVector,
+    list: &mut ListVector,
     bounds: &[Option<(usize, usize)>],
     range: std::ops::Range<usize>,
     first: usize,
@@ -134,10 +258,9 @@ fn set_list_entries(
     }
 }
 
-fn write_list(out: &mut DataChunkHandle, idx: usize, l: &ListCol, range: std::ops::Range<usize>) {
+fn write_list(mut list: ListVector, l: &ListCol, range: std::ops::Range<usize>) {
     let (first, last) = child_span(&l.bounds, &range);
     let total = last - first;
-    let mut list = out.list_vector(idx);
     let mut items = list.child(total.max(1));
     write_str(&mut items, &l.items, first..last);
     set_list_entries(&mut list, &l.bounds, range, first);

@@ -6,7 +6,8 @@ use crate::columnar::{Batch, ColType, Column, StrCol};
 use crate::formats::provider::{ParamType, Provider, ReadOptions};
 use crate::formats::reader::{filter_batch, Schema};
 use crate::formats::scan::ScanUnit;
-use crate::glue::output::{logical_type, write_column};
+use crate::formats::view::View;
+use crate::glue::output::{logical_type, node_type, write_column, write_node};
 use crate::glue::params;
 use crate::glue::scan::{Active, ScanPool, BATCH_ROWS};
 use duckdb::core::{DataChunkHandle, LogicalTypeHandle, LogicalTypeId};
@@ -157,6 +158,10 @@ pub struct ReadVendor<P>(PhantomData<P>);
 pub struct Bind {
     units: Vec<ScanUnit>,
     schema: Arc<Schema>,
+    /// The nested shape of the output (read_gcp_billing); None: the canonical columns as such.
+    view: Option<&'static View>,
+    /// Output columns before the extras (filename, assembly_id).
+    outputs: usize,
     opts: ReadOptions,
     extra_filename: Option<usize>,
     extra_assembly: Option<usize>,
@@ -181,10 +186,20 @@ impl<P: StaticProvider> VTab for ReadVendor<P> {
         let (opts, filename) = read_options(bind, &[prov])?;
         let schema = prov.schema()?;
         let units = prov.discover(&paths, &opts).map_err(|e| format!("{func}: {e}"))?;
-        for (name, ty) in schema.names.iter().zip(&schema.types) {
-            bind.add_result_column(name, logical_type(*ty));
+        let view = prov.view()?;
+        match view {
+            Some(v) => v
+                .columns
+                .iter()
+                .for_each(|(name, node)| bind.add_result_column(name, node_type(node))),
+            None => {
+                for (name, ty) in schema.names.iter().zip(&schema.types) {
+                    bind.add_result_column(name, logical_type(*ty));
+                }
+            }
         }
-        let mut next = schema.names.len();
+        let outputs = view.map_or(schema.names.len(), |v| v.columns.len());
+        let mut next = outputs;
         let mut extra = |on: bool, name: &str| {
             on.then(|| {
                 bind.add_result_column(name, logical_type(ColType::Varchar));
@@ -201,6 +216,8 @@ impl<P: StaticProvider> VTab for ReadVendor<P> {
         Ok(Bind {
             units,
             schema,
+            view,
+            outputs,
             opts,
             extra_filename,
             extra_assembly,
@@ -211,11 +228,15 @@ impl<P: StaticProvider> VTab for ReadVendor<P> {
     fn init(info: &InitInfo) -> Result<Init, Box<dyn Error>> {
         let bind = unsafe { &*info.get_bind_data::<Bind>() };
         let projection: Vec<usize> = info.get_column_indices().into_iter().map(|i| i as usize).collect();
-        let n = bind.schema.names.len();
-        let mut wanted = vec![false; n];
-        for &c in &projection {
-            if c < n {
-                wanted[c] = true;
+        let mut wanted = vec![false; bind.schema.names.len()];
+        for &c in projection.iter().filter(|&&c| c < bind.outputs) {
+            match bind.view {
+                Some(v) => {
+                    let mut inputs = Vec::new();
+                    v.columns[c].1.inputs(&mut inputs);
+                    inputs.into_iter().for_each(|i| wanted[i] = true);
+                }
+                None => wanted[c] = true,
             }
         }
         if let Some(p) = bind.period_col.filter(|_| !bind.opts.billing_periods.is_empty()) {
@@ -232,7 +253,7 @@ impl<P: StaticProvider> VTab for ReadVendor<P> {
     fn func(info: &TableFunctionInfo<Self>, out: &mut DataChunkHandle) -> Result<(), Box<dyn Error>> {
         let bind = info.get_bind_data();
         let init = info.get_init_data();
-        let n = bind.schema.names.len();
+        let n = bind.outputs;
         loop {
             let Some((batch, meta)) = init.pool.next(|u| open_unit(u, &bind.schema, &init.wanted))? else {
                 out.set_len(0);
@@ -244,8 +265,13 @@ impl<P: StaticProvider> VTab for ReadVendor<P> {
             }
             for (k, &c) in init.projection.iter().enumerate() {
                 if c < n {
-                    if let Some(col) = &batch.columns[c] {
-                        write_column(out, k, col, 0..batch.rows);
+                    match bind.view {
+                        Some(v) => write_node(out, k, &v.columns[c].1, &batch, 0..batch.rows)?,
+                        None => {
+                            if let Some(col) = &batch.columns[c] {
+                                write_column(out, k, col, 0..batch.rows);
+                            }
+                        }
                     }
                 } else {
                     let v = if Some(c) == bind.extra_filename {

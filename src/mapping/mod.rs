@@ -46,13 +46,14 @@
 
 mod case_tables;
 mod check;
-mod decimal;
+pub(crate) mod decimal;
 mod eval;
 mod expr;
 mod lexer;
 mod parser;
 mod re2;
 mod sql;
+pub use sql::{quote_ident, quote_str};
 mod text;
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! Google Cloud Billing export to BigQuery (standard and detailed), as it leaves BigQuery:
 //! Parquet and newline-delimited JSON with the nested records and arrays, and the flattened CSV
 //! form (`service.id` headers, repeated fields as Python-repr lists) that tools such as Koku
-//! write. All three land in one canonical schema (`sql/gcp/billing_columns.csv`).
+//! write. All three land in one canonical flat schema (`sql/gcp/billing_columns.csv`), which
+//! `read_gcp_billing` returns nested again, in BigQuery's own shape (`schema::GcpSchema::view`).
 
 pub mod focus;
 pub mod record;
@@ -14,6 +15,7 @@ use crate::formats::provider::{Provider, ReadOptions};
 use crate::formats::reader::{BatchReader, Schema};
 use crate::formats::scan::{CustomOpener, ScanUnit, UnitKind};
 use crate::formats::values::{civil_from_days, MICROS_PER_DAY};
+use crate::formats::view::View;
 use crate::io::listing::{expand, walk, Expanded};
 use crate::io::open::{open_text, sniff, Container};
 use crate::mapping::Mapping;
@@ -51,6 +53,12 @@ impl Provider for Gcp {
     }
     fn mapping(&self) -> Result<&'static Mapping> {
         focus::mapping()
+    }
+    fn view(&self) -> Result<Option<&'static View>> {
+        Ok(Some(&gcp_schema()?.view))
+    }
+    fn sql_source(&self, source: &str) -> Result<String> {
+        Ok(gcp_schema()?.flat_sql(source))
     }
     fn billing_period_column(&self) -> Option<&'static str> {
         // The invoice month is text (YYYYMM); usage_start_time is the month a row's usage is
@@ -444,6 +452,26 @@ fn arrow_to_json(arr: &ArrayRef) -> std::result::Result<Vec<Value>, String> {
             let items = arrow_to_json(&values)?;
             (0..n)
                 .map(|i| nullable(i, Value::Array(items[offsets[i]..offsets[i + 1]].to_vec())))
+                .collect()
+        }
+        // A MAP (read_gcp_billing's own labels, written back to Parquet by DuckDB) as the
+        // [{key, value}] records BigQuery has for labels.
+        DataType::Map(_, _) => {
+            let m = arr.as_map();
+            let (keys, values) = (arrow_to_json(m.keys())?, arrow_to_json(m.values())?);
+            let offsets: Vec<usize> = m.offsets().iter().map(|o| *o as usize).collect();
+            (0..n)
+                .map(|i| {
+                    let entries = (offsets[i]..offsets[i + 1])
+                        .map(|j| {
+                            let mut o = Map::new();
+                            o.insert("key".into(), keys[j].clone());
+                            o.insert("value".into(), values[j].clone());
+                            Value::Object(o)
+                        })
+                        .collect();
+                    nullable(i, Value::Array(entries))
+                })
                 .collect()
         }
         DataType::Boolean => {

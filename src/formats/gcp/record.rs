@@ -5,9 +5,10 @@
 
 use crate::columnar::{Batch, Column};
 use crate::error::{Error, Position, Result};
-use crate::formats::gcp::schema::{GcpSchema, Kind};
+use crate::formats::gcp::schema::{GcpSchema, Kind, OTHER_COLUMNS};
 use crate::formats::reader::{push_text, MapRow, Schema};
 use crate::formats::values::parse_decimal;
+use crate::formats::view::records_json;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -226,8 +227,12 @@ impl RowSink {
                     Some(t) => push_text(col, &t, pos, name)?,
                     None => col.push_null(),
                 },
-                Kind::Json => match v {
-                    Some(v) => push_text(col, &v.to_string(), pos, name)?,
+                Kind::Records(fields) => match v {
+                    Some(v) => {
+                        let t =
+                            records_json(v, fields).map_err(|m| Error::data(pos(), format!("column '{name}': {m}")))?;
+                        push_text(col, &t, pos, name)?
+                    }
                     None => col.push_null(),
                 },
                 Kind::CreditsSum => match v {
@@ -281,6 +286,13 @@ impl RowSink {
                         }
                     }
                     _ if self.s.is_known(k) => {}
+                    // Our own other_columns, in a file read_gcp_billing's output was written to
+                    // (COPY ... TO 'x.parquet'): its entries, not a key named other_columns.
+                    _ if k == OTHER_COLUMNS && !v.is_null() => {
+                        for (ek, ev) in labels(v).map_err(|e| Error::data(pos(), format!("column '{k}': {e}")))? {
+                            MapRow::entry(m, &ek, ev.as_deref().unwrap_or(""), pos)?;
+                        }
+                    }
                     _ => MapRow::entry(m, k, text(v).as_deref().unwrap_or(""), pos)?,
                 }
             }

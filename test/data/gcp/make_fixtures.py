@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """Builds the Google Cloud fixtures: the Cloud Billing BigQuery export as it leaves BigQuery
 (newline-delimited JSON and Parquet, with the nested records and arrays), from real rows of
-the Koku samples plus a few hand-made rows for what the samples lack (credits, tax, an
-adjustment, cost_at_list, the detailed export's resource and price records).
+the Koku samples plus a few hand-made rows for what the samples lack (credits, tags, project
+ancestry, tax, an adjustment, cost_at_list, the detailed export's resource and price records);
+and the same rows once more in the flattened CSV form the samples come in (export.csv: dotted
+headers, repeated fields as Python reprs, Koku's timestamps), so the three forms can be
+compared value for value.
 
 Deterministic: run it again and the files are byte-identical (no clocks, no randomness).
 Needs the `duckdb` Python package:  python3 test/data/gcp/make_fixtures.py
@@ -78,7 +81,12 @@ def hand_made(base):
             {"name": "Sustained usage discount", "amount": -0.25, "full_name": None, "id": "sud-1", "type": "SUSTAINED_USAGE_DISCOUNT"},
             {"name": "Free tier", "amount": -0.125, "full_name": None, "id": "ft-1", "type": "FREE_TIER"},
         ], labels=[{"key": "env", "value": "prod"}], system_labels=[{"key": "compute.googleapis.com/cores", "value": "2"}],
-            project={**base["project"], "labels": [{"key": "team", "value": "data"}]}),
+            project={**base["project"], "number": "123456789012", "labels": [{"key": "team", "value": "data"}],
+                     "ancestry_numbers": "/111111111111/123456789012/",
+                     "ancestors": [{"resource_name": "projects/123456789012", "display_name": "test-project-alias"},
+                                   {"resource_name": "organizations/111111111111", "display_name": "example.com"}]},
+            tags=[{"key": "123/cost-center", "value": "cc-42", "inherited": True, "namespace": "123"},
+                  {"key": "123/env", "value": "prod", "inherited": False, "namespace": "123"}]),
         # Tax for the month.
         row(cost=0.1, cost_type="tax", sku={"id": None, "description": None}, usage={"amount": None, "unit": None, "amount_in_pricing_units": None, "pricing_unit": None}, credits=[]),
         # An adjustment correcting an earlier invoice.
@@ -98,10 +106,12 @@ COLUMNS = {
     "sku": "STRUCT(id VARCHAR, description VARCHAR)",
     "usage_start_time": "VARCHAR",
     "usage_end_time": "VARCHAR",
-    "project": f"STRUCT(id VARCHAR, name VARCHAR, labels {KV}, ancestry_numbers VARCHAR)",
+    "project": f"STRUCT(id VARCHAR, number VARCHAR, name VARCHAR, labels {KV}, ancestry_numbers VARCHAR, "
+               "ancestors STRUCT(resource_name VARCHAR, display_name VARCHAR)[])",
     "labels": KV,
     "system_labels": KV,
     "location": "STRUCT(location VARCHAR, country VARCHAR, region VARCHAR, zone VARCHAR)",
+    "tags": "STRUCT(key VARCHAR, value VARCHAR, inherited BOOLEAN, namespace VARCHAR)[]",
     "export_time": "VARCHAR",
     "cost": "DOUBLE",
     "currency": "VARCHAR",
@@ -117,6 +127,38 @@ COLUMNS = {
 }
 
 
+def flattened(row):
+    """A nested row in Koku's flattened CSV form: `record.field` keys, lists as Python reprs."""
+    out = {}
+    for k, v in row.items():
+        if isinstance(v, dict):
+            for sub, sv in v.items():
+                out[f"{k}.{sub}"] = sv
+        else:
+            out[k] = v
+    for k, v in out.items():
+        if v is None:
+            out[k] = ""
+        elif isinstance(v, list):
+            out[k] = repr(v)
+        elif k in TIMES:
+            out[k] = v[: -len(" UTC")] + "+00:00"
+        else:
+            out[k] = str(v)
+    return out
+
+
+def write_csv(rows, path):
+    flat = [flattened(r) for r in rows]
+    header = []
+    for r in flat:
+        header += [k for k in r if k not in header]
+    with open(path, "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=header, lineterminator="\n")
+        w.writeheader()
+        w.writerows(flat)
+
+
 def main():
     rows = sample_rows()
     rows += hand_made(rows[0])
@@ -124,6 +166,7 @@ def main():
     with open(nd, "w") as f:
         for r in rows:
             f.write(json.dumps(r) + "\n")
+    write_csv(rows, os.path.join(HERE, "export.csv"))
     con = duckdb.connect()
     cols = ", ".join(f"'{k}': '{v}'" for k, v in COLUMNS.items())
     ts = lambda c: f"CAST(replace({c}, ' UTC', '+00:00') AS TIMESTAMPTZ) AS {c}"
@@ -136,6 +179,13 @@ def main():
     with open(os.path.join(HERE, "missing_cost.ndjson"), "w") as f:
         for r in rows[:2]:
             f.write(json.dumps({k: v for k, v in r.items() if k != "cost"}) + "\n")
+    # A flattened CSV whose second row has a credit amount that is not a number.
+    bad = [flattened(r) for r in rows[:2]]
+    bad[1]["credits"] = "[{'name': 'x', 'amount': 'ten', 'full_name': None, 'id': 'c', 'type': 'PROMOTION'}]"
+    with open(os.path.join(HERE, "bad_credit.csv"), "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(bad[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(bad)
     with open(os.path.join(HERE, "bad_line.ndjson"), "w") as f:
         f.write(json.dumps(rows[0]) + "\n" + json.dumps(rows[1]) + "\n" + '{"billing_account_id": "x", "cost": 1.0,\n')
 
