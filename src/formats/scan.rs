@@ -10,7 +10,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Opens a unit whose format only its vendor module knows (e.g. newline-delimited JSON).
-pub type CustomOpener = Arc<dyn Fn(&ScanUnit, Arc<Schema>, Arc<Vec<bool>>, usize) -> Result<Box<dyn BatchReader>> + Send + Sync>;
+pub type CustomOpener =
+    Arc<dyn Fn(&ScanUnit, Arc<Schema>, Arc<Vec<bool>>, usize) -> Result<Box<dyn BatchReader>> + Send + Sync>;
 
 #[derive(Clone)]
 pub enum UnitKind {
@@ -73,14 +74,26 @@ impl ScanUnit {
             )?),
             UnitKind::Csv => {
                 let (rdr, headers) = open_csv(open_text(&self.path)?, &self.file)?;
-                Box::new(CsvBatchReader::new(rdr, &headers, &self.targets, &self.file, schema.clone(), wanted.clone()))
+                Box::new(CsvBatchReader::new(
+                    rdr,
+                    &headers,
+                    &self.targets,
+                    &self.file,
+                    schema.clone(),
+                    wanted.clone(),
+                ))
             }
             UnitKind::Custom(open) => open(self, schema.clone(), wanted.clone(), batch_rows)?,
         };
         if self.constants.is_empty() {
             return Ok(reader);
         }
-        Ok(Box::new(WithConstants { inner: reader, constants: self.constants.clone(), schema, wanted }))
+        Ok(Box::new(WithConstants {
+            inner: reader,
+            constants: self.constants.clone(),
+            schema,
+            wanted,
+        }))
     }
 }
 
@@ -94,14 +107,21 @@ struct WithConstants {
 
 impl BatchReader for WithConstants {
     fn next_batch(&mut self, max_rows: usize) -> Result<Option<crate::columnar::Batch>> {
-        let Some(mut batch) = self.inner.next_batch(max_rows)? else { return Ok(None) };
+        let Some(mut batch) = self.inner.next_batch(max_rows)? else {
+            return Ok(None);
+        };
         for (c, value) in self.constants.iter() {
             if !self.wanted[*c] {
                 continue;
             }
             let mut col = crate::columnar::Column::new(self.schema.types[*c], batch.rows);
             for _ in 0..batch.rows {
-                crate::formats::reader::push_text(&mut col, value, || crate::error::Position::file(""), &self.schema.names[*c])?;
+                crate::formats::reader::push_text(
+                    &mut col,
+                    value,
+                    || crate::error::Position::file(""),
+                    &self.schema.names[*c],
+                )?;
             }
             batch.columns[*c] = Some(col);
         }

@@ -102,7 +102,9 @@ pub fn first_data_file(paths: &[String]) -> Result<PathBuf> {
             Expanded::Directory(dir) => {
                 let data = |k: &String| {
                     let n = k.to_ascii_lowercase();
-                    [".csv", ".gz", ".zip", ".parquet", ".json", ".jsonl", ".ndjson"].iter().any(|e| n.ends_with(e))
+                    [".csv", ".gz", ".zip", ".parquet", ".json", ".jsonl", ".ndjson"]
+                        .iter()
+                        .any(|e| n.ends_with(e))
                         && !n.ends_with("manifest.json")
                         && !n.contains("cost_and_usage_data_status")
                 };
@@ -112,5 +114,8 @@ pub fn first_data_file(paths: &[String]) -> Result<PathBuf> {
             }
         }
     }
-    Err(Error::NoFiles { pattern: paths.join(", "), hint: " (no data files found to detect the provider from)".into() })
+    Err(Error::NoFiles {
+        pattern: paths.join(", "),
+        hint: " (no data files found to detect the provider from)".into(),
+    })
 }

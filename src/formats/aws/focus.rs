@@ -13,7 +13,10 @@ const TABLES: &[(&str, &str)] = &[
     ("regions", REGIONS_CSV),
     ("line_item_types", include_str!("../../../sql/aws/line_item_types.csv")),
     ("units", include_str!("../../../sql/aws/units.csv")),
-    ("resource_id_prefixes", include_str!("../../../sql/aws/resource_id_prefixes.csv")),
+    (
+        "resource_id_prefixes",
+        include_str!("../../../sql/aws/resource_id_prefixes.csv"),
+    ),
 ];
 
 fn build() -> Result<Mapping> {
@@ -30,7 +33,10 @@ fn build() -> Result<Mapping> {
             ty: *ty,
         })
         .collect();
-    let mut tables = TABLES.iter().map(|(n, t)| LookupTable::from_csv(n, t)).collect::<Result<Vec<_>>>()?;
+    let mut tables = TABLES
+        .iter()
+        .map(|(n, t)| LookupTable::from_csv(n, t))
+        .collect::<Result<Vec<_>>>()?;
     // The same regions keyed by display name, for reports that only carry `product/location`.
     tables.push(LookupTable::from_csv("region_names", &swap_columns(REGIONS_CSV))?);
     compile("aws", MAPPING_SQL, &inputs, &tables)
@@ -38,7 +44,9 @@ fn build() -> Result<Mapping> {
 
 /// `a,b` lines to `b,a` (regions.csv has no quoted fields).
 fn swap_columns(csv: &str) -> String {
-    csv.lines().filter_map(|l| l.split_once(',').map(|(a, b)| format!("{b},{a}\n"))).collect()
+    csv.lines()
+        .filter_map(|l| l.split_once(',').map(|(a, b)| format!("{b},{a}\n")))
+        .collect()
 }
 
 pub fn mapping() -> Result<&'static Mapping> {

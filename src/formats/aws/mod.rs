@@ -35,7 +35,9 @@ impl Provider for Aws {
         discover(paths, opts)
     }
     fn recognises(&self, columns: &[String]) -> bool {
-        columns.iter().any(|c| c.starts_with("lineItem/") || c.starts_with("line_item_"))
+        columns
+            .iter()
+            .any(|c| c.starts_with("lineItem/") || c.starts_with("line_item_"))
     }
     fn mapping(&self) -> Result<&'static Mapping> {
         focus::mapping()
