@@ -6,7 +6,7 @@ use crate::columnar::Column;
 use crate::focus::catalog;
 use crate::focus::convert::{output_columns, OutputColumn};
 use crate::formats::provider::{self, Provider, ReadOptions};
-use crate::formats::reader::Schema;
+use crate::formats::reader::{filter_batch, Schema};
 use crate::formats::scan::ScanUnit;
 use crate::glue::output::{logical_type, write_column};
 use crate::glue::params;
@@ -24,7 +24,7 @@ pub const DESCRIPTION: &str = "Billing data as FOCUS rows of the requested versi
 pub const EXAMPLE: &str = "SELECT ServiceCategory, sum(EffectiveCost) FROM to_focus('cur/my-report/') GROUP BY ALL;";
 
 /// Providers that are planned but not in this build: a clear error instead of "unknown".
-const PLANNED: &[&str] = &["azure", "gcp", "oci", "focus"];
+const PLANNED: &[&str] = &["gcp", "oci", "focus"];
 
 pub struct ToFocus;
 
@@ -51,7 +51,11 @@ fn choose_provider(requested: &str, paths: &[String]) -> Result<&'static dyn Pro
     }
     if PLANNED.contains(&p.as_str()) && provider::by_name(&p).is_err() {
         let have: Vec<&str> = provider::all().iter().map(|x| x.name()).collect();
-        return Err(format!("to_focus: provider '{p}' is not supported by this build yet; supported: {}", have.join(", ")).into());
+        return Err(format!(
+            "to_focus: provider '{p}' is not supported by this build yet; supported: {}",
+            have.join(", ")
+        )
+        .into());
     }
     Ok(provider::by_name(&p).map_err(|e| format!("to_focus: {e}"))?)
 }
@@ -82,7 +86,15 @@ impl VTab for ToFocus {
             bind.set_cardinality(rows, false);
         }
         let period_col = prov.billing_period_column().and_then(|c| schema.index_of(c));
-        Ok(Bind { units, schema, mapping, columns, opts, period_col, filename_col })
+        Ok(Bind {
+            units,
+            schema,
+            mapping,
+            columns,
+            opts,
+            period_col,
+            filename_col,
+        })
     }
 
     fn init(info: &InitInfo) -> Result<Init, Box<dyn Error>> {
@@ -99,8 +111,17 @@ impl VTab for ToFocus {
         if let Some(p) = bind.period_col.filter(|_| !bind.opts.billing_periods.is_empty()) {
             wanted[p] = true;
         }
+        if let Some(f) = &bind.mapping.filter {
+            for &i in f.inputs() {
+                wanted[i] = true;
+            }
+        }
         info.set_max_threads(bind.units.len().clamp(1, 64) as u64);
-        Ok(Init { pool: ScanPool::new(bind.units.clone()), projection, wanted: Arc::new(wanted) })
+        Ok(Init {
+            pool: ScanPool::new(bind.units.clone()),
+            projection,
+            wanted: Arc::new(wanted),
+        })
     }
 
     fn func(info: &TableFunctionInfo<Self>, out: &mut DataChunkHandle) -> Result<(), Box<dyn Error>> {
@@ -111,13 +132,23 @@ impl VTab for ToFocus {
                 out.set_len(0);
                 return Ok(());
             };
-            let batch = period_filter(batch, bind.period_col, &bind.opts.billing_periods);
+            let mut batch = period_filter(batch, bind.period_col, &bind.opts.billing_periods);
+            // The mapping's WHERE (e.g. Azure keeps one copy of a charge present in both its
+            // actual and amortized datasets).
+            if let Some(f) = &bind.mapping.filter {
+                let keep = f
+                    .keep_mask(&batch)
+                    .map_err(|e| format!("to_focus: WHERE (rows of {}): {e}", meta.file))?;
+                batch = filter_batch(batch, &keep);
+            }
             if batch.rows == 0 {
                 continue;
             }
             for (k, &c) in init.projection.iter().enumerate() {
                 let col = match bind.columns.get(c) {
-                    Some(OutputColumn { rule: Some(r), name, .. }) => bind.mapping.columns[*r]
+                    Some(OutputColumn {
+                        rule: Some(r), name, ..
+                    }) => bind.mapping.columns[*r]
                         .eval(&batch)
                         .map_err(|e| format!("to_focus: {name} (rows of {}): {e}", meta.file))?,
                     Some(OutputColumn { ty, rule: None, .. }) => Column::nulls(*ty, batch.rows),
