@@ -51,14 +51,17 @@ pub trait Provider: Sync + Send {
 
 /// Every provider this build knows, in the order `auto` detection tries them.
 pub fn all() -> Vec<&'static dyn Provider> {
-    vec![&crate::formats::aws::Aws]
+    vec![&crate::formats::aws::Aws, &crate::formats::azure::Azure]
 }
 
 pub fn by_name(name: &str) -> Result<&'static dyn Provider> {
     let n = name.trim().to_ascii_lowercase();
     all().into_iter().find(|p| p.name() == n).ok_or_else(|| {
         let names: Vec<&str> = all().iter().map(|p| p.name()).collect();
-        Error::usage(format!("unknown provider '{name}'; use 'auto' or one of {}", names.join(", ")))
+        Error::usage(format!(
+            "unknown provider '{name}'; use 'auto' or one of {}",
+            names.join(", ")
+        ))
     })
 }
 

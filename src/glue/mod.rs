@@ -20,6 +20,7 @@ pub fn register_all(con: &Connection) -> Result<(), Box<dyn Error>> {
     con.register_table_function::<focus_version::FocusVersion>("focus_version")?;
     con.register_table_function::<focus_columns::FocusColumns>("focus_columns")?;
     con.register_table_function::<read_vendor::ReadVendor<read_vendor::AwsCur>>("read_aws_cur")?;
+    con.register_table_function::<read_vendor::ReadVendor<read_vendor::AzureCost>>("read_azure_cost")?;
     con.register_table_function::<to_focus::ToFocus>("to_focus")?;
     con.register_table_function::<focus_mapping::FocusMapping>("focus_mapping")?;
     con.register_table_function::<focus_mapping::FocusSql>("focus_sql")?;

@@ -27,6 +27,13 @@ impl StaticProvider for AwsCur {
     }
 }
 
+pub struct AzureCost;
+impl StaticProvider for AzureCost {
+    fn get() -> &'static dyn Provider {
+        &crate::formats::azure::Azure
+    }
+}
+
 /// Named parameters every reader takes, plus the provider's own.
 pub fn reader_named_parameters(providers: &[&dyn Provider]) -> Vec<(String, LogicalTypeHandle)> {
     let mut p: Vec<(String, LogicalTypeHandle)> = vec![
@@ -59,7 +66,10 @@ pub fn read_options(bind: &BindInfo, providers: &[&dyn Provider]) -> Result<(Rea
                 && part[..4].parse::<u16>().is_ok()
                 && part[5..].parse::<u8>().is_ok_and(|m| (1..=12).contains(&m));
             if !ok {
-                return Err(format!("billing_period must look like '2024-01' (or a comma-separated list), got '{part}'").into());
+                return Err(format!(
+                    "billing_period must look like '2024-01' (or a comma-separated list), got '{part}'"
+                )
+                .into());
             }
             periods.push(part.to_string());
         }
@@ -72,7 +82,11 @@ pub fn read_options(bind: &BindInfo, providers: &[&dyn Provider]) -> Result<(Rea
             }
         }
     }
-    let opts = ReadOptions { all_versions: params::named_bool(bind, "all_versions", false), billing_periods: periods, extra };
+    let opts = ReadOptions {
+        all_versions: params::named_bool(bind, "all_versions", false),
+        billing_periods: periods,
+        extra,
+    };
     Ok((opts, params::named_bool(bind, "filename", false)))
 }
 
@@ -93,12 +107,20 @@ pub struct UnitMeta {
 
 pub fn open_unit(u: ScanUnit, schema: &Arc<Schema>, wanted: &Arc<Vec<bool>>) -> crate::error::Result<Active<UnitMeta>> {
     let reader = u.open(schema.clone(), wanted.clone(), BATCH_ROWS)?;
-    Ok(Active { reader, meta: UnitMeta { file: u.file.as_str().into(), assembly: u.assembly.as_deref().map(Into::into) } })
+    Ok(Active {
+        reader,
+        meta: UnitMeta {
+            file: u.file.as_str().into(),
+            assembly: u.assembly.as_deref().map(Into::into),
+        },
+    })
 }
 
 /// The `billing_period` filter on rows: the provider's period column in the requested months.
 pub fn period_filter(batch: Batch, period_col: Option<usize>, periods: &[String]) -> Batch {
-    let Some(period_col) = period_col.filter(|_| !periods.is_empty()) else { return batch };
+    let Some(period_col) = period_col.filter(|_| !periods.is_empty()) else {
+        return batch;
+    };
     let keep: Vec<bool> = match &batch.columns[period_col] {
         Some(Column::Ts(ts)) => ts
             .iter()
@@ -162,7 +184,14 @@ impl<P: StaticProvider> VTab for ReadVendor<P> {
             bind.set_cardinality(rows, false);
         }
         let period_col = prov.billing_period_column().and_then(|c| schema.index_of(c));
-        Ok(Bind { units, schema, opts, extra_filename, extra_assembly, period_col })
+        Ok(Bind {
+            units,
+            schema,
+            opts,
+            extra_filename,
+            extra_assembly,
+            period_col,
+        })
     }
 
     fn init(info: &InitInfo) -> Result<Init, Box<dyn Error>> {
@@ -179,7 +208,11 @@ impl<P: StaticProvider> VTab for ReadVendor<P> {
             wanted[p] = true;
         }
         info.set_max_threads(bind.units.len().clamp(1, 64) as u64);
-        Ok(Init { pool: ScanPool::new(bind.units.clone()), projection, wanted: Arc::new(wanted) })
+        Ok(Init {
+            pool: ScanPool::new(bind.units.clone()),
+            projection,
+            wanted: Arc::new(wanted),
+        })
     }
 
     fn func(info: &TableFunctionInfo<Self>, out: &mut DataChunkHandle) -> Result<(), Box<dyn Error>> {

@@ -20,6 +20,7 @@ EXTRA_CRITERIA = ["COMMITMENT_DISCOUNT_SUPPORTED", "CAPACITY_RESERVATION_SUPPORT
 # CUR 1.0 has no account names (CUR 2.0 added bill_payer_account_name and
 # line_item_usage_account_name), so a conversion of it cannot claim account naming.
 NO_ACCOUNT_NAMES = ["ACCOUNT_NAMING_SUPPORTED"]
+NO_CAPACITY = ["CAPACITY_RESERVATION_SUPPORTED"]
 
 # (name, to_focus arguments, criteria removed from the default). Every realistic vendor sample
 # the extension reads belongs here; tiny hand-made fixtures that lack mandatory source columns
@@ -28,6 +29,14 @@ CASES = [
     ("aws-cur1-csv", "'{s}/aws/cur1-csv/sample-anonymous-aws-export-dataset.csv', provider := 'aws'", NO_ACCOUNT_NAMES),
     ("aws-cur1-athena-parquet", "'{s}/aws/cur1-parquet-athena/', provider := 'aws'", NO_ACCOUNT_NAMES),
     ("aws-cur1-s3-layout", "'{s}/aws/cur1-s3-layout-SYNTHETIC/', provider := 'aws'", NO_ACCOUNT_NAMES),
+    # Azure cost details carry no capacity reservation data (Microsoft reads it from
+    # AdditionalInfo.VMCapacityReservationId, which none of the samples has).
+    ("azure-ea-actual", "'{s}/azure/ea-cost-details/EA_ActualCost_Small.csv', provider := 'azure'", NO_CAPACITY),
+    ("azure-ea-export", "'{s}/azure/ea-cost-details/sample-anonymous-ea-export-dataset.csv', provider := 'azure'", NO_CAPACITY),
+    ("azure-mca-camel", "'{s}/azure/mca-cost-details/camel_v2.csv', provider := 'azure'", NO_CAPACITY),
+    ("azure-legacy-payg", "'{s}/azure/legacy-usage-details/costreport_a243c6f2-199f-4074-9a2c-40e671cf1584.csv', provider := 'azure'", NO_CAPACITY),
+    # The merge of the EA actual sample with its hand-made amortized twin.
+    ("azure-ea-actual+amortized-SYNTHETIC", "['{s}/azure/ea-cost-details/EA_ActualCost_Small.csv', '{root}/test/data/azure/EA_AmortizedCost_Small_SYNTHETIC.csv'], provider := 'azure'", NO_CAPACITY),
 ]
 
 
