@@ -28,6 +28,9 @@ OCI = NO_ACCOUNT_NAMES + ["COMMITMENT_DISCOUNT_SUPPORTED", "CAPACITY_RESERVATION
 # discounts only as credits inside rows (not modelled: documented limitation) and has no
 # capacity reservations.
 GCP = NO_ACCOUNT_NAMES + ["COMMITMENT_DISCOUNT_SUPPORTED", "CAPACITY_RESERVATION_SUPPORTED"]
+# Azure cost details carry no capacity reservation data (Microsoft reads it from
+# AdditionalInfo.VMCapacityReservationId, which none of the samples has).
+NO_CAPACITY = ["CAPACITY_RESERVATION_SUPPORTED"]
 
 # FOCUS exports re-emitted as 1.2 carry what the vendor wrote, and nothing more. Rules that fail
 # on the vendor's own values (passed through unchanged) or on columns added after the source's
@@ -54,6 +57,12 @@ CASES = [
     # are NULL where the source lacks them; FOCUS_*_GAPS say which criteria the data cannot meet.
     ("focus-multi-1.0", "'{s}/focus-multi/FOCUS-1.0_focus_sample.csv', provider := 'focus'", []),
     ("azure-focuscost-1.0", "'{s}/azure/focus/', provider := 'focus'", []),
+    ("azure-ea-actual", "'{s}/azure/ea-cost-details/EA_ActualCost_Small.csv', provider := 'azure'", NO_CAPACITY),
+    ("azure-ea-export", "'{s}/azure/ea-cost-details/sample-anonymous-ea-export-dataset.csv', provider := 'azure'", NO_CAPACITY),
+    ("azure-mca-camel", "'{s}/azure/mca-cost-details/camel_v2.csv', provider := 'azure'", NO_CAPACITY),
+    ("azure-legacy-payg", "'{s}/azure/legacy-usage-details/costreport_a243c6f2-199f-4074-9a2c-40e671cf1584.csv', provider := 'azure'", NO_CAPACITY),
+    # The merge of the EA actual sample with its hand-made amortized twin.
+    ("azure-ea-actual+amortized-SYNTHETIC", "['{s}/azure/ea-cost-details/EA_ActualCost_Small.csv', '{root}/test/data/azure/EA_AmortizedCost_Small_SYNTHETIC.csv'], provider := 'azure'", NO_CAPACITY),
 ]
 
 

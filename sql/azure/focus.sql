@@ -1,0 +1,167 @@
+-- Azure Cost Management cost details (canonical columns, as read_azure_cost returns them) -> FOCUS.
+--
+-- Follows Microsoft's documented conversion (finops-toolkit docs-mslearn/focus/convert.md).
+-- Cost Management ships commitment (reservation, savings plan) costs two ways: the *actual*
+-- dataset bills the purchase and shows covered usage at 0; the *amortized* dataset spreads the
+-- purchase over the covered usage (and unused hours) and leaves the purchase out. FOCUS wants
+-- both views in one row set, so when a call reads both datasets (x_call_datasets =
+-- 'actual+amortized') the WHERE below keeps every amortized row plus only the actual rows that
+-- are commitment purchases or refunds: BilledCost then sums to the invoice and EffectiveCost to
+-- the amortized cost, nothing counted twice. With one dataset every row is kept and
+-- x_CostBasis says which totals are incomplete. Lookup tables: services (ConsumedService ->
+-- service name and FOCUS 1.2 category), regions (any Azure spelling of a region -> id, name).
+SELECT
+    -- Covered and unused commitment usage of the amortized dataset is invoiced through the
+    -- purchase (an actual-dataset row), so it bills 0 here.
+    CASE
+        WHEN x_dataset = 'amortized' AND PricingModel IN ('Reservation', 'SavingsPlan')
+             AND coalesce(ChargeType, '') NOT IN ('Purchase', 'Refund') THEN 0
+        ELSE coalesce(CostInBillingCurrency, 0)
+    END AS BilledCost,
+
+    -- Commitment purchases and refunds are spread over the usage they cover (amortized rows),
+    -- so they carry no effective cost themselves.
+    CASE
+        WHEN ChargeType IN ('Purchase', 'Refund') AND PricingModel IN ('Reservation', 'SavingsPlan') THEN 0
+        ELSE coalesce(CostInBillingCurrency, 0)
+    END AS EffectiveCost,
+
+    -- Pay-as-you-go cost: MCA gives it; EA gives the pay-as-you-go unit price (per pricing block,
+    -- as Quantity counts blocks); without either, the cost itself.
+    coalesce(PaygCostInBillingCurrency, PayGPrice * Quantity, CostInBillingCurrency, 0) AS ListCost,
+    PayGPrice AS ListUnitPrice,
+    coalesce(UnitPrice * Quantity, CostInBillingCurrency, 0) AS ContractedCost,
+    CASE WHEN UnitPrice IS NOT NULL AND Quantity IS NOT NULL THEN UnitPrice END AS ContractedUnitPrice,
+
+    -- EA: the enrollment is the billing account. MCA invoices per billing profile, which is
+    -- what FOCUS calls the billing account (Microsoft's own mapping); MCA rows are those whose
+    -- profile differs from the account. Legacy pay-as-you-go files are billed per subscription.
+    CASE
+        WHEN BillingProfileId IS NOT NULL AND BillingProfileId <> coalesce(BillingAccountId, '') THEN BillingProfileId
+        ELSE coalesce(BillingAccountId, SubscriptionId)
+    END AS BillingAccountId,
+    CASE
+        WHEN BillingProfileId IS NOT NULL AND BillingProfileId <> coalesce(BillingAccountId, '') THEN BillingProfileName
+        WHEN BillingAccountId IS NOT NULL THEN BillingAccountName
+        ELSE coalesce(SubscriptionName, SubscriptionId)
+    END AS BillingAccountName,
+    CASE
+        WHEN BillingProfileId IS NOT NULL AND BillingProfileId <> coalesce(BillingAccountId, '') THEN 'Billing Profile'
+        WHEN BillingAccountId IS NOT NULL THEN 'Billing Account'
+        WHEN SubscriptionId IS NOT NULL THEN 'Subscription'
+    END AS BillingAccountType,
+    BillingCurrency AS BillingCurrency,
+    coalesce(PricingCurrency, BillingCurrency) AS PricingCurrency,
+
+    -- Azure gives the last day of the period and the usage day; FOCUS ends are exclusive.
+    -- Legacy usage details have no billing period: they are monthly, so the usage month.
+    coalesce(BillingPeriodStartDate, date_trunc('month', Date)) AS BillingPeriodStart,
+    coalesce(add_days(BillingPeriodEndDate, 1), date_trunc('month', add_days(date_trunc('month', Date), 32))) AS BillingPeriodEnd,
+    Date AS ChargePeriodStart,
+    add_days(Date, 1) AS ChargePeriodEnd,
+
+    -- Unused commitment hours are usage of the commitment; a refund corrects a purchase.
+    -- Legacy usage details have no ChargeType: every row is usage.
+    CASE
+        WHEN ChargeType IS NULL THEN 'Usage'
+        WHEN ChargeType IN ('Usage', 'UnusedReservation', 'UnusedSavingsPlan') THEN 'Usage'
+        WHEN ChargeType IN ('Purchase', 'Refund') THEN 'Purchase'
+        WHEN ChargeType = 'Credit' THEN 'Credit'
+        WHEN ChargeType = 'Tax' THEN 'Tax'
+        ELSE 'Adjustment'
+    END AS ChargeCategory,
+    CASE WHEN ChargeType = 'Refund' THEN 'Correction' END AS ChargeClass,
+    CASE
+        WHEN Frequency = 'OneTime' THEN 'One-Time'
+        WHEN Frequency = 'Recurring' THEN 'Recurring'
+        WHEN Frequency = 'UsageBased' THEN 'Usage-Based'
+        WHEN ChargeType IN ('Purchase', 'Refund') THEN 'One-Time'
+        ELSE 'Usage-Based'
+    END AS ChargeFrequency,
+    coalesce(ProductName, MeterName, MeterCategory) AS ChargeDescription,
+
+    -- The benefit id is the commitment's ARM id: reservations live under Microsoft.Capacity and
+    -- cover usage quantities; savings plans under Microsoft.BillingBenefits and cover spend.
+    -- Exports older than BenefitId only name the reservation.
+    CASE
+        WHEN contains(lower(BenefitId), '/microsoft.capacity/') THEN 'Usage'
+        WHEN contains(lower(BenefitId), '/microsoft.billingbenefits/') THEN 'Spend'
+        WHEN BenefitId IS NULL AND ReservationId IS NOT NULL THEN 'Usage'
+    END AS CommitmentDiscountCategory,
+    CASE
+        WHEN contains(lower(BenefitId), '/microsoft.capacity/') THEN 'Reservation'
+        WHEN contains(lower(BenefitId), '/microsoft.billingbenefits/') THEN 'Savings Plan'
+        WHEN BenefitId IS NULL AND ReservationId IS NOT NULL THEN 'Reservation'
+    END AS CommitmentDiscountType,
+    coalesce(BenefitId, ReservationId) AS CommitmentDiscountId,
+    CASE WHEN coalesce(BenefitId, ReservationId) IS NOT NULL THEN coalesce(BenefitName, ReservationName) END AS CommitmentDiscountName,
+    CASE
+        WHEN ChargeType IN ('UnusedReservation', 'UnusedSavingsPlan') THEN 'Unused'
+        WHEN ChargeType = 'Usage' AND coalesce(BenefitId, ReservationId) IS NOT NULL THEN 'Used'
+    END AS CommitmentDiscountStatus,
+
+    -- Quantity counts pricing blocks of UnitOfMeasure ('10K', '1 Hour'): Cost = Quantity x price.
+    CASE WHEN coalesce(ChargeType, 'Usage') = 'Usage' THEN Quantity END AS ConsumedQuantity,
+    CASE WHEN coalesce(ChargeType, 'Usage') = 'Usage' AND Quantity IS NOT NULL THEN UnitOfMeasure END AS ConsumedUnit,
+    CASE WHEN ChargeType IS NULL OR ChargeType NOT IN ('Tax', 'Credit', 'RoundingAdjustment') THEN Quantity END AS PricingQuantity,
+    CASE WHEN (ChargeType IS NULL OR ChargeType NOT IN ('Tax', 'Credit', 'RoundingAdjustment')) AND Quantity IS NOT NULL THEN UnitOfMeasure END AS PricingUnit,
+    CASE
+        WHEN PricingModel = 'OnDemand' THEN 'Standard'
+        WHEN PricingModel = 'Spot' THEN 'Dynamic'
+        WHEN PricingModel IN ('Reservation', 'SavingsPlan') THEN 'Committed'
+        WHEN coalesce(ChargeType, 'Usage') IN ('Usage', 'Purchase') THEN 'Standard'
+    END AS PricingCategory,
+
+    InvoiceId AS InvoiceId,
+    -- CSP partners invoice their customers; everyone else is invoiced by Microsoft.
+    coalesce(PartnerName, 'Microsoft') AS InvoiceIssuerName,
+    'Microsoft' AS ProviderName,
+    coalesce(PublisherName, 'Microsoft') AS PublisherName,
+
+    -- Regions: exports spell them 'uksouth', 'EastUS2', 'US East 2' or 'UK South'; all meet
+    -- lower-cased without spaces; an unknown region keeps that normalised spelling.
+    coalesce(lookup('regions', lower(replace(ResourceLocation, ' ', '')), 'region_id'), lower(replace(ResourceLocation, ' ', ''))) AS RegionId,
+    coalesce(lookup('regions', lower(replace(ResourceLocation, ' ', '')), 'region_name'), Location, ResourceLocation) AS RegionName,
+    AvailabilityZone AS AvailabilityZone,
+
+    ResourceId AS ResourceId,
+    -- EA names the resource; MCA only gives the id, whose last segment is the name.
+    coalesce(ResourceName, nullif(regexp_extract(ResourceId, '[^/]+$'), '')) AS ResourceName,
+    -- The ARM type (legacy usage details have it as a column; others inside the id).
+    coalesce(ResourceType, nullif(regexp_extract(lower(ResourceId), '/providers/([^/]+/[^/]+)/', 1), '')) AS ResourceType,
+
+    -- Category from the consumed service (resource provider); the meter category names the
+    -- service where the provider is not in sql/azure/services.csv.
+    coalesce(lookup('services', lower(ConsumedService), 'service_category'), 'Other') AS ServiceCategory,
+    coalesce(lookup('services', lower(ConsumedService), 'service_subcategory'), 'Other (Other)') AS ServiceSubcategory,
+    coalesce(lookup('services', lower(ConsumedService), 'service_name'), MeterCategory, ConsumedService, 'Other') AS ServiceName,
+
+    coalesce(ProductId, PartNumber) AS SkuId,
+    MeterName AS SkuMeter,
+    SubscriptionId AS SubAccountId,
+    SubscriptionName AS SubAccountName,
+    CASE WHEN SubscriptionId IS NOT NULL THEN 'Subscription' END AS SubAccountType,
+    map_json(Tags) AS Tags,
+
+    -- Which dataset the row comes from, and what the call's totals mean.
+    x_dataset AS x_SourceDataset,
+    CASE x_call_datasets
+        WHEN 'actual+amortized' THEN 'actual+amortized'
+        WHEN 'actual' THEN 'actual only: BilledCost is the invoice; EffectiveCost lacks amortized commitment cost'
+        WHEN 'amortized' THEN 'amortized only: EffectiveCost is amortized; BilledCost lacks commitment purchases'
+        ELSE 'unknown dataset, read as actual: EffectiveCost lacks amortized commitment cost'
+    END AS x_CostBasis,
+    ChargeType AS x_ChargeType,
+    PricingModel AS x_PricingModel,
+    CostInBillingCurrency AS x_CostInBillingCurrency,
+    MeterCategory AS x_SkuMeterCategory,
+    MeterSubCategory AS x_SkuMeterSubcategory,
+    ConsumedService AS x_ConsumedService,
+    ResourceGroup AS x_ResourceGroupName,
+    InvoiceSectionName AS x_InvoiceSectionName,
+    CostCenter AS x_CostCenter,
+    AdditionalInfo AS x_AdditionalInfo
+FROM source
+WHERE x_call_datasets <> 'actual+amortized'
+   OR x_dataset = 'amortized'
+   OR (ChargeType IN ('Purchase', 'Refund') AND PricingModel IN ('Reservation', 'SavingsPlan'))
