@@ -100,11 +100,25 @@ SELECT
         WHEN ChargeType = 'Usage' AND coalesce(BenefitId, ReservationId) IS NOT NULL THEN 'Used'
     END AS CommitmentDiscountStatus,
 
-    -- Quantity counts pricing blocks of UnitOfMeasure ('10K', '1 Hour'): Cost = Quantity x price.
-    CASE WHEN coalesce(ChargeType, 'Usage') = 'Usage' THEN Quantity END AS ConsumedQuantity,
-    CASE WHEN coalesce(ChargeType, 'Usage') = 'Usage' AND Quantity IS NOT NULL THEN UnitOfMeasure END AS ConsumedUnit,
+    -- UnitOfMeasure is a pricing block ('10K', '100 Hours', '1 GB/Month'): Quantity counts
+    -- blocks and the unit prices are per block (Cost = Quantity x price). So PricingQuantity is
+    -- Quantity with the block as PricingUnit ('10000 Units'), and ConsumedQuantity is Quantity x
+    -- block size in single units ('Units'); PricingQuantity x ListUnitPrice = ListCost still
+    -- holds. sql/azure/units.csv gives block sizes and FOCUS UnitFormat spellings (storage per
+    -- month accrues GB-Months); a UnitOfMeasure it lacks passes through as written, block 1.
+    CASE
+        WHEN coalesce(ChargeType, 'Usage') = 'Usage'
+        THEN Quantity * coalesce(CAST(lookup('units', lower(trim(UnitOfMeasure)), 'block_size') AS DECIMAL), 1)
+    END AS ConsumedQuantity,
+    CASE
+        WHEN coalesce(ChargeType, 'Usage') = 'Usage' AND Quantity IS NOT NULL
+        THEN coalesce(lookup('units', lower(trim(UnitOfMeasure)), 'consumed_unit'), UnitOfMeasure)
+    END AS ConsumedUnit,
     CASE WHEN ChargeType IS NULL OR ChargeType NOT IN ('Tax', 'Credit', 'RoundingAdjustment') THEN Quantity END AS PricingQuantity,
-    CASE WHEN (ChargeType IS NULL OR ChargeType NOT IN ('Tax', 'Credit', 'RoundingAdjustment')) AND Quantity IS NOT NULL THEN UnitOfMeasure END AS PricingUnit,
+    CASE
+        WHEN (ChargeType IS NULL OR ChargeType NOT IN ('Tax', 'Credit', 'RoundingAdjustment')) AND Quantity IS NOT NULL
+        THEN coalesce(lookup('units', lower(trim(UnitOfMeasure)), 'pricing_unit'), UnitOfMeasure)
+    END AS PricingUnit,
     CASE
         WHEN PricingModel = 'OnDemand' THEN 'Standard'
         WHEN PricingModel = 'Spot' THEN 'Dynamic'
@@ -136,10 +150,14 @@ SELECT
     coalesce(lookup('services', lower(ConsumedService), 'service_subcategory'), 'Other (Other)') AS ServiceSubcategory,
     coalesce(lookup('services', lower(ConsumedService), 'service_name'), MeterCategory, ConsumedService, 'Other') AS ServiceName,
 
-    coalesce(ProductId, PartNumber) AS SkuId,
-    MeterName AS SkuMeter,
+    -- MCA has a product id, EA a part number; legacy usage details only the meter id, which
+    -- identifies the priced meter there.
+    coalesce(ProductId, PartNumber, MeterId) AS SkuId,
+    CASE WHEN coalesce(ProductId, PartNumber, MeterId) IS NOT NULL THEN MeterName END AS SkuMeter,
     SubscriptionId AS SubAccountId,
-    SubscriptionName AS SubAccountName,
+    -- Legacy usage details carry no subscription name; FOCUS requires one wherever there is an
+    -- id, so the id stands in (as for the billing account above).
+    coalesce(SubscriptionName, SubscriptionId) AS SubAccountName,
     CASE WHEN SubscriptionId IS NOT NULL THEN 'Subscription' END AS SubAccountType,
     map_json(Tags) AS Tags,
 
@@ -154,6 +172,10 @@ SELECT
     ChargeType AS x_ChargeType,
     PricingModel AS x_PricingModel,
     CostInBillingCurrency AS x_CostInBillingCurrency,
+    -- As Microsoft's FocusCost names them: the raw unit and its block size.
+    UnitOfMeasure AS x_PricingUnitDescription,
+    CASE WHEN UnitOfMeasure IS NOT NULL THEN coalesce(CAST(lookup('units', lower(trim(UnitOfMeasure)), 'block_size') AS DECIMAL), 1) END AS x_PricingBlockSize,
+    MeterId AS x_SkuMeterId,
     MeterCategory AS x_SkuMeterCategory,
     MeterSubCategory AS x_SkuMeterSubcategory,
     ConsumedService AS x_ConsumedService,

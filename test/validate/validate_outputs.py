@@ -31,6 +31,9 @@ GCP = NO_ACCOUNT_NAMES + ["COMMITMENT_DISCOUNT_SUPPORTED", "CAPACITY_RESERVATION
 # Azure cost details carry no capacity reservation data (Microsoft reads it from
 # AdditionalInfo.VMCapacityReservationId, which none of the samples has).
 NO_CAPACITY = ["CAPACITY_RESERVATION_SUPPORTED"]
+# Legacy pay-as-you-go usage details name neither the subscription nor an account (only
+# SubscriptionGuid), so a conversion of them cannot claim account naming either.
+AZURE_LEGACY = NO_CAPACITY + NO_ACCOUNT_NAMES
 
 # FOCUS exports re-emitted as 1.2 carry what the vendor wrote, and nothing more. Rules that fail
 # on the vendor's own values (passed through unchanged) or on columns added after the source's
@@ -39,6 +42,7 @@ NO_CAPACITY = ["CAPACITY_RESERVATION_SUPPORTED"]
 SOURCE_GAPS = {
     "focus-multi-1.0": "source_gaps_focus_multi.csv",
     "azure-focuscost-1.0": "source_gaps_azure_focuscost.csv",
+    "azure-legacy-payg": "source_gaps_azure_legacy.csv",
 }
 
 # (name, to_focus arguments, criteria removed from the default). Every realistic vendor sample
@@ -60,7 +64,7 @@ CASES = [
     ("azure-ea-actual", "'{s}/azure/ea-cost-details/EA_ActualCost_Small.csv', provider := 'azure'", NO_CAPACITY),
     ("azure-ea-export", "'{s}/azure/ea-cost-details/sample-anonymous-ea-export-dataset.csv', provider := 'azure'", NO_CAPACITY),
     ("azure-mca-camel", "'{s}/azure/mca-cost-details/camel_v2.csv', provider := 'azure'", NO_CAPACITY),
-    ("azure-legacy-payg", "'{s}/azure/legacy-usage-details/costreport_a243c6f2-199f-4074-9a2c-40e671cf1584.csv', provider := 'azure'", NO_CAPACITY),
+    ("azure-legacy-payg", "'{s}/azure/legacy-usage-details/costreport_a243c6f2-199f-4074-9a2c-40e671cf1584.csv', provider := 'azure'", AZURE_LEGACY),
     # The merge of the EA actual sample with its hand-made amortized twin.
     ("azure-ea-actual+amortized-SYNTHETIC", "['{s}/azure/ea-cost-details/EA_ActualCost_Small.csv', '{root}/test/data/azure/EA_AmortizedCost_Small_SYNTHETIC.csv'], provider := 'azure'", NO_CAPACITY),
 ]

@@ -10,6 +10,7 @@ pub const MAPPING_SQL: &str = include_str!("../../../sql/azure/focus.sql");
 const TABLES: &[(&str, &str)] = &[
     ("services", include_str!("../../../sql/azure/services.csv")),
     ("regions", include_str!("../../../sql/azure/regions.csv")),
+    ("units", include_str!("../../../sql/azure/units.csv")),
 ];
 
 fn build() -> Result<Mapping> {
