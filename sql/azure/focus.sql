@@ -36,9 +36,14 @@ SELECT
     -- EA: the enrollment is the billing account. MCA invoices per billing profile, which is
     -- what FOCUS calls the billing account (Microsoft's own mapping); MCA rows are those whose
     -- profile differs from the account. Legacy pay-as-you-go files are billed per subscription.
+    -- Ids are ARM resource ids, as Microsoft's FocusCost export writes them, so converted and
+    -- native FOCUS data of one account group together (the bare ids stay in x_ columns).
     CASE
+        WHEN BillingProfileId IS NOT NULL AND BillingProfileId <> coalesce(BillingAccountId, '') AND BillingAccountId IS NOT NULL
+        THEN '/providers/Microsoft.Billing/billingAccounts/' || BillingAccountId || '/billingProfiles/' || BillingProfileId
         WHEN BillingProfileId IS NOT NULL AND BillingProfileId <> coalesce(BillingAccountId, '') THEN BillingProfileId
-        ELSE coalesce(BillingAccountId, SubscriptionId)
+        WHEN BillingAccountId IS NOT NULL THEN '/providers/Microsoft.Billing/billingAccounts/' || BillingAccountId
+        WHEN SubscriptionId IS NOT NULL THEN '/subscriptions/' || lower(SubscriptionId)
     END AS BillingAccountId,
     CASE
         WHEN BillingProfileId IS NOT NULL AND BillingProfileId <> coalesce(BillingAccountId, '') THEN BillingProfileName
@@ -138,7 +143,9 @@ SELECT
     coalesce(lookup('regions', lower(replace(ResourceLocation, ' ', '')), 'region_name'), Location, ResourceLocation) AS RegionName,
     AvailabilityZone AS AvailabilityZone,
 
-    ResourceId AS ResourceId,
+    -- ARM ids are case-insensitive and exports mix cases ('/SUBSCRIPTIONS/...'); lower case, as
+    -- in Microsoft's FocusCost, so one resource has one id.
+    lower(ResourceId) AS ResourceId,
     -- EA names the resource; MCA only gives the id, whose last segment is the name.
     coalesce(ResourceName, nullif(regexp_extract(ResourceId, '[^/]+$'), '')) AS ResourceName,
     -- The ARM type (legacy usage details have it as a column; others inside the id).
@@ -154,7 +161,7 @@ SELECT
     -- identifies the priced meter there.
     coalesce(ProductId, PartNumber, MeterId) AS SkuId,
     CASE WHEN coalesce(ProductId, PartNumber, MeterId) IS NOT NULL THEN MeterName END AS SkuMeter,
-    SubscriptionId AS SubAccountId,
+    CASE WHEN SubscriptionId IS NOT NULL THEN '/subscriptions/' || lower(SubscriptionId) END AS SubAccountId,
     -- Legacy usage details carry no subscription name; FOCUS requires one wherever there is an
     -- id, so the id stands in (as for the billing account above).
     coalesce(SubscriptionName, SubscriptionId) AS SubAccountName,
@@ -169,6 +176,9 @@ SELECT
         WHEN 'amortized' THEN 'amortized only: EffectiveCost is amortized; BilledCost lacks commitment purchases'
         ELSE 'unknown dataset, read as actual: EffectiveCost lacks amortized commitment cost'
     END AS x_CostBasis,
+    BillingAccountId AS x_BillingAccountId,
+    BillingProfileId AS x_BillingProfileId,
+    SubscriptionId AS x_SubscriptionId,
     ChargeType AS x_ChargeType,
     PricingModel AS x_PricingModel,
     CostInBillingCurrency AS x_CostInBillingCurrency,
