@@ -29,9 +29,11 @@ SELECT
     -- Pay-as-you-go cost: MCA gives it; EA gives the pay-as-you-go unit price (per pricing block,
     -- as Quantity counts blocks); without either, the cost itself.
     coalesce(PaygCostInBillingCurrency, PayGPrice * Quantity, CostInBillingCurrency, 0) AS ListCost,
-    PayGPrice AS ListUnitPrice,
+    -- FOCUS unit prices are never negative; a refund written with a negative unit price gets
+    -- its sign on PricingQuantity instead (below), so quantity x price is still the cost.
+    abs(PayGPrice) AS ListUnitPrice,
     coalesce(UnitPrice * Quantity, CostInBillingCurrency, 0) AS ContractedCost,
-    CASE WHEN UnitPrice IS NOT NULL AND Quantity IS NOT NULL THEN UnitPrice END AS ContractedUnitPrice,
+    CASE WHEN UnitPrice IS NOT NULL AND Quantity IS NOT NULL THEN abs(UnitPrice) END AS ContractedUnitPrice,
 
     -- EA: the enrollment is the billing account. MCA invoices per billing profile, which is
     -- what FOCUS calls the billing account (Microsoft's own mapping); MCA rows are those whose
@@ -119,7 +121,11 @@ SELECT
         WHEN coalesce(ChargeType, 'Usage') = 'Usage' AND Quantity IS NOT NULL
         THEN coalesce(lookup('units', lower(trim(UnitOfMeasure)), 'consumed_unit'), UnitOfMeasure)
     END AS ConsumedUnit,
-    CASE WHEN ChargeType IS NULL OR ChargeType NOT IN ('Tax', 'Credit', 'RoundingAdjustment') THEN Quantity END AS PricingQuantity,
+    CASE
+        WHEN ChargeType IN ('Tax', 'Credit', 'RoundingAdjustment') THEN NULL
+        WHEN UnitPrice < 0 THEN -Quantity
+        ELSE Quantity
+    END AS PricingQuantity,
     CASE
         WHEN (ChargeType IS NULL OR ChargeType NOT IN ('Tax', 'Credit', 'RoundingAdjustment')) AND Quantity IS NOT NULL
         THEN coalesce(lookup('units', lower(trim(UnitOfMeasure)), 'pricing_unit'), UnitOfMeasure)

@@ -66,6 +66,8 @@ CASES = [
     ("azure-mca-camel", "'{s}/azure/mca-cost-details/camel_v2.csv', provider := 'azure'", NO_CAPACITY),
     ("azure-legacy-payg", "'{s}/azure/legacy-usage-details/costreport_a243c6f2-199f-4074-9a2c-40e671cf1584.csv', provider := 'azure'", AZURE_LEGACY),
     # The merge of the EA actual sample with its hand-made amortized twin.
+    # Savings plan purchase, usage, unused hours and a reservation refund (hand-made, both datasets).
+    ("azure-sp-actual+amortized-SYNTHETIC", "'{root}/test/data/azure/SP_*_SYNTHETIC.csv', provider := 'azure'", NO_CAPACITY),
     ("azure-ea-actual+amortized-SYNTHETIC", "['{s}/azure/ea-cost-details/EA_ActualCost_Small.csv', '{root}/test/data/azure/EA_AmortizedCost_Small_SYNTHETIC.csv'], provider := 'azure'", NO_CAPACITY),
 ]
 
