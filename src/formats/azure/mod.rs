@@ -119,12 +119,24 @@ fn check_is_azure(file: &str, columns: &[String], s: &AzureSchema) -> Result<()>
     Err(Error::data(
         Position::file(file),
         format!(
-            "not an Azure cost details export: no cost column (CostInBillingCurrency, Cost or PreTaxCost) with meter columns (found {}{})",
+            "not an Azure cost details export: no cost column (CostInBillingCurrency, Cost or PreTaxCost) with meter columns (found {}{}); known header variants: {}",
             sample.join(", "),
-            if columns.len() > 5 { ", ..." } else { "" }
+            if columns.len() > 5 { ", ..." } else { "" },
+            KNOWN_VARIANTS.join("; ")
         ),
     ))
 }
+
+/// The header sets `read_azure_cost` recognises, named for the error a foreign file gets (the
+/// column aliases themselves are data: sql/azure/cost_columns.csv).
+const KNOWN_VARIANTS: &[&str] = &[
+    "EA/MCA cost details, actual or amortized (CostInBillingCurrency, MeterId, ...)",
+    "older MCA camelCase (costInBillingCurrency, meterId, ...)",
+    "EA portal download (Cost, BillingCurrency, ...)",
+    "legacy pay-as-you-go usage details (SubscriptionGuid, PreTaxCost, UsageDateTime, ...) and their camelCase twin",
+    "CSP camelCase (partnerName, customerName, ...)",
+    "localised headers 'Name (EnglishName)' of any of these",
+];
 
 /// Expands the user's paths into scan units, reading manifests and CSV headers; tags each unit
 /// with its dataset and the call with the set of datasets it read.
