@@ -20,7 +20,7 @@ pub struct PlannedFile {
 
 fn is_data(key: &str) -> bool {
     let k = key.to_ascii_lowercase();
-    k.ends_with(".csv") || k.ends_with(".csv.gz")
+    k.ends_with(".csv") || k.ends_with(".csv.gz") || k.ends_with(".parquet")
 }
 
 fn parent(key: &str) -> &str {

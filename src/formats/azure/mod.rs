@@ -8,6 +8,7 @@ pub mod schema;
 
 use crate::error::{Error, Position, Result};
 use crate::formats::csv_reader::open_csv;
+use crate::formats::parquet_reader::inspect;
 use crate::formats::provider::{ParamType, Provider, ReadOptions};
 use crate::formats::reader::{Schema, Target};
 use crate::formats::scan::{ScanUnit, UnitKind};
@@ -156,7 +157,7 @@ pub fn discover(paths: &[String], opts: &ReadOptions) -> Result<Vec<ScanUnit>> {
                 if plan.is_empty() {
                     return Err(Error::NoFiles {
                         pattern: p.clone(),
-                        hint: " (the folder holds no .csv or .csv.gz files)".into(),
+                        hint: " (the folder holds no .csv, .csv.gz or .parquet files)".into(),
                     });
                 }
                 planned.extend(plan);
@@ -167,25 +168,38 @@ pub fn discover(paths: &[String], opts: &ReadOptions) -> Result<Vec<ScanUnit>> {
     let mut datasets: Vec<Option<Dataset>> = Vec::new();
     for f in planned {
         let file = f.path.display().to_string();
-        if sniff(&f.path)? == Container::Parquet {
-            return Err(Error::data(
-                Position::file(&file),
-                "Parquet cost details exports are not supported by this build yet; export as CSV",
-            ));
-        }
-        let (_, headers) = open_csv(open_text(&f.path)?, &file)?;
+        // Cost Management writes CSV (plain or gzip) or Parquet; both carry the same column
+        // names, so one header resolution serves both.
+        let (headers, kinds) = if sniff(&f.path)? == Container::Parquet {
+            let info = inspect(&f.path)?;
+            // Row groups are the unit of parallelism within a Parquet file.
+            let kinds: Vec<UnitKind> = if info.row_groups == 0 {
+                vec![UnitKind::Parquet { row_groups: vec![] }]
+            } else {
+                (0..info.row_groups)
+                    .map(|rg| UnitKind::Parquet { row_groups: vec![rg] })
+                    .collect()
+            };
+            (info.columns, kinds)
+        } else {
+            let (_, headers) = open_csv(open_text(&f.path)?, &file)?;
+            (headers, vec![UnitKind::Csv])
+        };
         check_is_azure(&file, &headers, s)?;
-        let targets: Vec<Target> = headers.iter().map(|h| s.resolve(h)).collect();
+        let targets: Arc<Vec<Target>> = Arc::new(headers.iter().map(|h| s.resolve(h)).collect());
         let dataset = forced.or(f.dataset).or_else(|| Dataset::from_name(&file));
-        datasets.push(dataset);
-        let mut u = ScanUnit::new(f.path.clone(), UnitKind::Csv, Arc::new(targets));
-        u.assembly = f.run;
         let mut constants = Vec::new();
         if let Some(d) = dataset {
             constants.push((s.dataset, d.as_str().to_string()));
         }
-        u.constants = Arc::new(constants);
-        units.push(u);
+        let constants = Arc::new(constants);
+        for kind in kinds {
+            datasets.push(dataset);
+            let mut u = ScanUnit::new(f.path.clone(), kind, targets.clone());
+            u.assembly = f.run.clone();
+            u.constants = constants.clone();
+            units.push(u);
+        }
     }
     let call = call_datasets(&datasets, &units)?;
     for u in &mut units {
