@@ -137,6 +137,16 @@ SELECT
         WHEN coalesce(ChargeType, 'Usage') IN ('Usage', 'Purchase') THEN 'Standard'
     END AS PricingCategory,
 
+    -- On-demand capacity reservations: the VM's usage names the reservation it ran in
+    -- (AdditionalInfo.VMCapacityReservationId); rows billed to the reservation resource itself
+    -- are its unused capacity (Microsoft's documented mapping).
+    nullif(regexp_extract(AdditionalInfo, '"VMCapacityReservationId"\s*:\s*"([^"]*)"', 1), '') AS CapacityReservationId,
+    CASE
+        WHEN nullif(regexp_extract(AdditionalInfo, '"VMCapacityReservationId"\s*:\s*"([^"]*)"', 1), '') IS NULL THEN NULL
+        WHEN contains(lower(ResourceId), '/microsoft.compute/capacityreservationgroups/') THEN 'Unused'
+        ELSE 'Used'
+    END AS CapacityReservationStatus,
+
     InvoiceId AS InvoiceId,
     -- CSP partners invoice their customers; everyone else is invoiced by Microsoft.
     coalesce(PartnerName, 'Microsoft') AS InvoiceIssuerName,
