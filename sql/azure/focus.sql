@@ -62,8 +62,8 @@ SELECT
 
     -- Azure gives the last day of the period and the usage day; FOCUS ends are exclusive.
     -- Legacy usage details have no billing period: they are monthly, so the usage month.
-    coalesce(BillingPeriodStartDate, date_trunc('month', Date)) AS BillingPeriodStart,
-    coalesce(add_days(BillingPeriodEndDate, 1), date_trunc('month', add_days(date_trunc('month', Date), 32))) AS BillingPeriodEnd,
+    coalesce(BillingPeriodStartDate, month_start(Date)) AS BillingPeriodStart,
+    coalesce(add_days(BillingPeriodEndDate, 1), month_end(Date)) AS BillingPeriodEnd,
     Date AS ChargePeriodStart,
     add_days(Date, 1) AS ChargePeriodEnd,
 
