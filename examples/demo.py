@@ -93,23 +93,25 @@ def main():
             FROM focus_raw WHERE ProviderName = 'Microsoft' AND x_CostBasis = 'actual+amortized'
             GROUP BY ALL ORDER BY ALL""")
 
-    # FOCUS in, FOCUS out: vendors' own FOCUS exports (any version) next to the converted CUR,
-    # all as FOCUS 1.2 in one schema (UNION ALL BY NAME fills the x_ columns one side lacks).
+    # FOCUS in, FOCUS out: vendors' own FOCUS exports (any version) next to the converted raw
+    # exports, all as FOCUS 1.2 in one schema (UNION ALL BY NAME fills the x_ columns one side lacks).
     multi = os.path.join(SAMPLES, "focus-multi", "FOCUS-1.0_focus_sample.csv")
     azure = os.path.join(SAMPLES, "azure", "focus")
     con.execute(f"""CREATE TEMP VIEW focus_all AS
-        SELECT * FROM focus_aws
+        SELECT * FROM focus_raw
         UNION ALL BY NAME SELECT * FROM to_focus('{multi}', provider := 'focus', focus_version := '1.2')
         UNION ALL BY NAME SELECT * FROM to_focus('{azure}', provider := 'focus', focus_version := '1.2')""")
 
-    show(con, "FOCUS exports read back: the multi-provider FOCUS 1.0 sample and Microsoft FocusCost 1.0, as FOCUS 1.2 next to AWS",
-         """SELECT coalesce(x_SourceFocusVersion, 'CUR') AS source, ProviderName, ServiceCategory,
+    show(con, "FOCUS exports read back: the multi-provider FOCUS 1.0 sample and Microsoft FocusCost 1.0, as FOCUS 1.2",
+         """SELECT x_SourceFocusVersion AS source, ProviderName, ServiceCategory,
                    count(*) AS rows, round(sum(BilledCost), 2) AS billed, round(sum(EffectiveCost), 2) AS effective
-            FROM focus_all GROUP BY ALL ORDER BY source, ProviderName, effective DESC LIMIT 20""")
+            FROM focus_all WHERE x_SourceFocusVersion IS NOT NULL
+            GROUP BY ALL ORDER BY source, ProviderName, effective DESC LIMIT 20""")
 
-    show(con, "Cost per provider across all sources (one schema, one query)",
-         """SELECT ProviderName, count(*) AS rows, round(sum(EffectiveCost), 2) AS effective
-            FROM focus_all GROUP BY ALL ORDER BY effective DESC""")
+    show(con, "Cost per provider across all sources, converted and native FOCUS (one schema, one query)",
+         """SELECT ProviderName, CASE WHEN x_SourceFocusVersion IS NULL THEN 'converted' ELSE 'FOCUS ' || x_SourceFocusVersion END AS source,
+                   count(*) AS rows, round(sum(EffectiveCost), 2) AS effective
+            FROM focus_all GROUP BY ALL ORDER BY ProviderName, source""")
 
 
 if __name__ == "__main__":
