@@ -3,7 +3,8 @@
 
 Loads the extension into Python duckdb, converts the AWS Cost and Usage Report samples to FOCUS
 1.2 and shows what a FinOps engineer looks at first: cost by service category and by charge
-category, and that the totals reconcile with the raw files.
+category, and that the totals reconcile with the raw files. Then the Azure, Google Cloud and
+Oracle Cloud samples join them in one FOCUS 1.2 table, and vendors' own FOCUS exports after.
 """
 import argparse
 import os
@@ -65,30 +66,52 @@ def main():
                     (SELECT sum("lineItem/UnblendedCost"::DECIMAL(38,18)) FROM read_csv('{aws}/cur1-csv/sample-anonymous-aws-export-dataset.csv', all_varchar=true))
                   + (SELECT sum(line_item_unblended_cost::VARCHAR::DECIMAL(38,18)) FROM read_parquet('{aws}/cur1-parquet-athena/*/*/*.parquet', union_by_name=true)) AS raw_unblended""")
 
-    # Every cloud in one FOCUS 1.2 table: raw exports converted (AWS CUR, Google's BigQuery export,
-    # Oracle's cost report) next to vendors' own FOCUS exports of any version. UNION ALL BY NAME
-    # fills the x_ columns one side lacks.
+    # Every raw format the extension converts, in one FOCUS 1.2 table: AWS CUR, Azure cost details
+    # (the EA actual sample merged with its SYNTHETIC amortized twin, as Microsoft's conversion
+    # does), the Google Cloud BigQuery export and Oracle Cloud cost reports.
+    az = os.path.join(SAMPLES, "azure")
+    twin = os.path.join(ROOT, "test", "data", "azure", "EA_AmortizedCost_Small_SYNTHETIC.csv")
+    gcp = os.path.join(SAMPLES, "gcp")
+    oci = os.path.join(SAMPLES, "oci", "cost-reports")
+    con.execute(f"""CREATE TEMP VIEW focus_raw AS
+        SELECT * FROM focus_aws
+        UNION ALL BY NAME SELECT * FROM to_focus(['{az}/ea-cost-details/EA_ActualCost_Small.csv', '{twin}'], provider := 'azure')
+        UNION ALL BY NAME SELECT * FROM to_focus(['{az}/mca-cost-details/camel_v2.csv',
+                                                  '{az}/legacy-usage-details/costreport_a243c6f2-199f-4074-9a2c-40e671cf1584.csv'], provider := 'azure')
+        UNION ALL BY NAME SELECT * FROM to_focus(['{gcp}/bigquery-standard-flattened-csv/tmp_example.csv',
+                                                  '{gcp}/bigquery-detailed-flattened-csv/'], provider := 'gcp')
+        UNION ALL BY NAME SELECT * FROM to_focus('{oci}/*.csv', provider := 'oci')""")
+
+    show(con, "AWS, Azure, Google Cloud and Oracle Cloud raw exports as one FOCUS 1.2 table (UNION ALL BY NAME of to_focus calls)",
+         """SELECT ProviderName, BillingCurrency, count(*) AS rows, round(sum(BilledCost), 4) AS billed,
+                   round(sum(EffectiveCost), 4) AS effective, count(DISTINCT ServiceCategory) AS categories
+            FROM focus_raw GROUP BY ALL ORDER BY ProviderName, BillingCurrency""")
+
+    show(con, "Azure: every amortized row plus the actual commitment purchases; BilledCost = invoice, EffectiveCost = amortized",
+         """SELECT x_SourceDataset, ChargeCategory, CommitmentDiscountStatus, count(*) AS rows,
+                   sum(BilledCost) AS billed, sum(EffectiveCost) AS effective
+            FROM focus_raw WHERE ProviderName = 'Microsoft' AND x_CostBasis = 'actual+amortized'
+            GROUP BY ALL ORDER BY ALL""")
+
+    # FOCUS in, FOCUS out: vendors' own FOCUS exports (any version) next to the converted raw
+    # exports, all as FOCUS 1.2 in one schema (UNION ALL BY NAME fills the x_ columns one side lacks).
     multi = os.path.join(SAMPLES, "focus-multi", "FOCUS-1.0_focus_sample.csv")
     azure = os.path.join(SAMPLES, "azure", "focus")
-    gcp = os.path.join(SAMPLES, "gcp", "bigquery-standard-flattened-csv", "tmp_example.csv")
-    oci = os.path.join(SAMPLES, "oci", "cost-reports", "reports_cost-csv_0000000030000269.csv")
     con.execute(f"""CREATE TEMP VIEW focus_all AS
-        SELECT * FROM focus_aws
-        UNION ALL BY NAME SELECT * FROM to_focus('{gcp}', provider := 'gcp', focus_version := '1.2')
-        UNION ALL BY NAME SELECT * FROM to_focus('{oci}', provider := 'oci', focus_version := '1.2')
+        SELECT * FROM focus_raw
         UNION ALL BY NAME SELECT * FROM to_focus('{multi}', provider := 'focus', focus_version := '1.2')
         UNION ALL BY NAME SELECT * FROM to_focus('{azure}', provider := 'focus', focus_version := '1.2')""")
 
-    show(con, "Raw AWS, Google and Oracle exports and the FOCUS 1.0 exports (multi-provider sample, Microsoft FocusCost), as FOCUS 1.2",
-         """SELECT coalesce('FOCUS ' || x_SourceFocusVersion, 'raw export') AS source, ProviderName,
-                   count(*) AS rows, count(DISTINCT ServiceCategory) AS service_categories,
-                   round(sum(BilledCost), 2) AS billed, round(sum(EffectiveCost), 2) AS effective
-            FROM focus_all GROUP BY ALL ORDER BY source DESC, ProviderName""")
+    show(con, "FOCUS exports read back: the multi-provider FOCUS 1.0 sample and Microsoft FocusCost 1.0, as FOCUS 1.2",
+         """SELECT x_SourceFocusVersion AS source, ProviderName, ServiceCategory,
+                   count(*) AS rows, round(sum(BilledCost), 2) AS billed, round(sum(EffectiveCost), 2) AS effective
+            FROM focus_all WHERE x_SourceFocusVersion IS NOT NULL
+            GROUP BY ALL ORDER BY source, ProviderName, effective DESC LIMIT 20""")
 
-    show(con, "Cost per provider and currency across all sources (one schema, one query)",
-         """SELECT ProviderName, BillingCurrency, count(*) AS rows, round(sum(BilledCost), 2) AS billed,
-                   round(sum(EffectiveCost), 2) AS effective
-            FROM focus_all GROUP BY ALL ORDER BY ProviderName, BillingCurrency""")
+    show(con, "Cost per provider across all sources, converted and native FOCUS (one schema, one query)",
+         """SELECT ProviderName, CASE WHEN x_SourceFocusVersion IS NULL THEN 'converted' ELSE 'FOCUS ' || x_SourceFocusVersion END AS source,
+                   count(*) AS rows, round(sum(EffectiveCost), 2) AS effective
+            FROM focus_all GROUP BY ALL ORDER BY ProviderName, source""")
 
 
 if __name__ == "__main__":

@@ -13,9 +13,10 @@ import sys
 import duckdb
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-READERS = {"aws": "read_aws_cur", "gcp": "read_gcp_billing", "oci": "read_oci_cost", "focus": "read_focus"}
+READERS = {"aws": "read_aws_cur", "azure": "read_azure_cost", "gcp": "read_gcp_billing", "oci": "read_oci_cost", "focus": "read_focus"}
 PROVIDERS = {
     "aws": "AWS Cost and Usage Report",
+    "azure": "Azure Cost Management cost details",
     "gcp": "Google Cloud Billing export (BigQuery)",
     "oci": "Oracle Cloud Infrastructure cost report",
     "focus": "FOCUS (any version, any vendor)",

@@ -80,5 +80,9 @@ pub fn render_sql(mapping: &Mapping, version: &str, source: &str) -> Result<Stri
         out.push_str(&format!("    {expr} AS \"{}\"{sep}\n", c.name));
     }
     out.push_str(&format!("FROM {source}"));
+    // The mapping's row filter (Azure keeps one copy of a charge both its datasets carry).
+    if let Some(f) = &mapping.filter {
+        out.push_str(&format!("\nWHERE {}", f.sql()));
+    }
     Ok(out)
 }

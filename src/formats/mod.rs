@@ -1,5 +1,6 @@
 //! Vendor file formats. Each vendor module turns bytes into canonical [`crate::columnar::Batch`]es.
 pub mod aws;
+pub mod azure;
 pub mod csv_reader;
 pub mod focus;
 pub mod gcp;

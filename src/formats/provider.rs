@@ -65,6 +65,7 @@ pub trait Provider: Sync + Send {
 pub fn all() -> Vec<&'static dyn Provider> {
     vec![
         &crate::formats::aws::Aws,
+        &crate::formats::azure::Azure,
         &crate::formats::gcp::Gcp,
         &crate::formats::oci::Oci,
         &crate::formats::focus::Focus,

@@ -100,7 +100,15 @@ fn truncate(s: &str) -> String {
 
 /// Map columns arrive as JSON object text in CSV exports (CUR 2.0 `product`, `resource_tags`).
 fn push_json_map(m: &mut MapCol, text: &str) -> std::result::Result<(), String> {
-    let v: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    let v: serde_json::Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        // Azure EA/MCA cost details write tags as the members of an object without its braces
+        // (`"env": "prod","org": "x"`); wrapped, they are the object they mean.
+        Err(e) if text.trim_start().starts_with('"') => {
+            serde_json::from_str(&format!("{{{text}}}")).map_err(|_| e.to_string())?
+        }
+        Err(e) => return Err(e.to_string()),
+    };
     let obj = v.as_object().ok_or("not an object")?;
     let start = m.keys.len();
     for (k, v) in obj {

@@ -14,7 +14,7 @@ use duckdb::vtab::BindInfo;
 use std::error::Error;
 
 pub const MAPPING_DESCRIPTION: &str = "The rules that turn a provider's rows into FOCUS: one row per output column with its type, source expression (DuckDB SQL over the provider's canonical columns) and the reasoning.";
-pub const SQL_DESCRIPTION: &str = "The whole conversion as one SQL statement over a table of canonical rows (the output of read_aws_cur), for engines without the extension.";
+pub const SQL_DESCRIPTION: &str = "The whole conversion as one SQL statement over a table of canonical rows (the output of read_aws_cur, read_azure_cost, ...), for engines without the extension.";
 
 type Resolved = (&'static dyn Provider, &'static Mapping, &'static str);
 

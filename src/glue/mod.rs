@@ -24,6 +24,7 @@ pub fn register_all(con: &Connection) -> Result<(), Box<dyn Error>> {
     con.register_table_function::<read_vendor::ReadVendor<read_vendor::GcpBilling>>("read_gcp_billing")?;
     con.register_table_function::<read_vendor::ReadVendor<read_vendor::OciCost>>("read_oci_cost")?;
     con.register_table_function::<read_vendor::ReadVendor<read_vendor::FocusFiles>>("read_focus")?;
+    con.register_table_function::<read_vendor::ReadVendor<read_vendor::AzureCost>>("read_azure_cost")?;
     con.register_table_function::<to_focus::ToFocus>("to_focus")?;
     con.register_table_function::<Static<focus_mapping::FocusMapping>>("focus_mapping")?;
     con.register_table_function::<Static<focus_mapping::FocusSql>>("focus_sql")?;

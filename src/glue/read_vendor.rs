@@ -35,6 +35,13 @@ impl StaticProvider for AwsCur {
     }
 }
 
+pub struct AzureCost;
+impl StaticProvider for AzureCost {
+    fn get() -> &'static dyn Provider {
+        &crate::formats::azure::Azure
+    }
+}
+
 pub struct GcpBilling;
 impl StaticProvider for GcpBilling {
     fn get() -> &'static dyn Provider {

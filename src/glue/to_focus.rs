@@ -6,7 +6,7 @@ use crate::columnar::Column;
 use crate::focus::catalog;
 use crate::focus::convert::{output_columns, OutputColumn};
 use crate::formats::provider::{self, Provider, ReadOptions};
-use crate::formats::reader::Schema;
+use crate::formats::reader::{filter_batch, Schema};
 use crate::formats::scan::ScanUnit;
 use crate::glue::output::{logical_type, write_column};
 use crate::glue::params;
@@ -22,9 +22,6 @@ use std::sync::Arc;
 
 pub const DESCRIPTION: &str = "Billing data as FOCUS rows of the requested version (default 1.2). Paths may be files, globs, folders or lists; the provider is detected unless given.";
 pub const EXAMPLE: &str = "SELECT ServiceCategory, sum(EffectiveCost) FROM to_focus('cur/my-report/') GROUP BY ALL;";
-
-/// Providers that are planned but not in this build: a clear error instead of "unknown".
-const PLANNED: &[&str] = &["azure"];
 
 pub struct ToFocus;
 
@@ -50,14 +47,6 @@ fn choose_provider(requested: &str, paths: &[String]) -> Result<&'static dyn Pro
     let p = requested.trim().to_ascii_lowercase();
     if p == "auto" {
         return Ok(provider::detect(paths).map_err(|e| format!("to_focus: {e}"))?);
-    }
-    if PLANNED.contains(&p.as_str()) && provider::by_name(&p).is_err() {
-        let have: Vec<&str> = provider::all().iter().map(|x| x.name()).collect();
-        return Err(format!(
-            "to_focus: provider '{p}' is not supported by this build yet; supported: {}",
-            have.join(", ")
-        )
-        .into());
     }
     Ok(provider::by_name(&p).map_err(|e| format!("to_focus: {e} (or 'auto' to detect)"))?)
 }
@@ -121,6 +110,11 @@ impl VTab for ToFocus {
         if let Some(p) = bind.period_col.filter(|_| !bind.opts.billing_periods.is_empty()) {
             wanted[p] = true;
         }
+        if let Some(f) = &bind.mapping.filter {
+            for &i in f.inputs() {
+                wanted[i] = true;
+            }
+        }
         info.set_max_threads(bind.units.len().clamp(1, 64) as u64);
         Ok(Init {
             pool: ScanPool::new(bind.units.clone()),
@@ -138,7 +132,15 @@ impl VTab for ToFocus {
                 out.set_len(0);
                 return Ok(());
             };
-            let batch = period_filter(batch, bind.period_col, &bind.opts.billing_periods);
+            let mut batch = period_filter(batch, bind.period_col, &bind.opts.billing_periods);
+            // The mapping's WHERE (e.g. Azure keeps one copy of a charge present in both its
+            // actual and amortized datasets).
+            if let Some(f) = &bind.mapping.filter {
+                let keep = f
+                    .keep_mask(&batch)
+                    .map_err(|e| format!("to_focus: WHERE (rows of {}): {e}", meta.file))?;
+                batch = filter_batch(batch, &keep);
+            }
             if batch.rows == 0 {
                 continue;
             }

@@ -68,6 +68,11 @@ impl<'a> Checker<'a> {
         Ok(e)
     }
 
+    /// Checks the mapping's `WHERE` condition, which must be BOOLEAN.
+    pub fn condition(&mut self, ast: &Ast) -> CResult<Expr> {
+        self.expect(ast, ColType::Boolean, "the WHERE condition")
+    }
+
     fn typed(&mut self, ast: &Ast) -> CResult<Expr> {
         match self.check(ast)? {
             Checked::Typed(e) => Ok(e),
@@ -465,6 +470,20 @@ impl<'a> Checker<'a> {
                 } else {
                     (Func::RegexpMatches { pattern, re }, vec![s], B)
                 }
+            }
+            "add_days" => {
+                arity(2)?;
+                let t = self.expect(&args[0], ColType::TimestampTz, "the first argument of add_days")?;
+                let n = int_lit(&args[1], "the day count of add_days")?;
+                (Func::AddDays(n), vec![t], ColType::TimestampTz)
+            }
+            "date_trunc" => {
+                arity(2)?;
+                if !str_lit(&args[0], "the date part of date_trunc")?.eq_ignore_ascii_case("month") {
+                    return Err((args[0].pos, "date_trunc supports only 'month'".into()));
+                }
+                let t = self.expect(&args[1], ColType::TimestampTz, "the second argument of date_trunc")?;
+                (Func::TruncMonth, vec![t], ColType::TimestampTz)
             }
             "abs" => {
                 arity(1)?;

@@ -907,6 +907,22 @@ fn func<'a>(f: &'a Func, args: &'a [Expr], ty: ColType, cx: &Ctx<'a>, rows: Rows
             let s = str_v(arg(0)?)?;
             bools((0..n).map(|i| s.get(i).map(|x| re.is_match(x))).collect())
         }
+        Func::AddDays(days) => {
+            let t = ts_v(arg(0)?)?;
+            let delta = days.saturating_mul(crate::formats::values::MICROS_PER_DAY);
+            Val::Own(Column::Ts(
+                (0..n).map(|i| t.get(i).map(|x| x.saturating_add(delta))).collect(),
+            ))
+        }
+        Func::TruncMonth => {
+            use crate::formats::values::{civil_from_days, days_from_civil, MICROS_PER_DAY};
+            let t = ts_v(arg(0)?)?;
+            let month = |x: i64| {
+                let (y, m, _) = civil_from_days(x.div_euclid(MICROS_PER_DAY));
+                days_from_civil(y, m, 1) * MICROS_PER_DAY
+            };
+            Val::Own(Column::Ts((0..n).map(|i| t.get(i).map(month)).collect()))
+        }
         Func::Abs => {
             let d = dec_v(arg(0)?)?;
             Val::Own(Column::Dec((0..n).map(|i| d.get(i).map(i128::abs)).collect()))

@@ -144,6 +144,10 @@ pub enum Func {
     MonthStart {
         end: bool,
     },
+    /// `add_days(ts, n)`: the timestamp plus `n` days of exactly 24 hours (UTC).
+    AddDays(i64),
+    /// `date_trunc('month', ts)`: midnight UTC of the first day of the timestamp's month.
+    TruncMonth,
     Greatest,
     Least,
     Lookup {

@@ -24,9 +24,14 @@
 //! `+ - *` and unary minus on DECIMAL, `||`, CAST (NULL to any type, VARCHAR to DECIMAL, DECIMAL
 //! to VARCHAR), and the functions coalesce, nullif, lower, upper, trim, length, concat,
 //! starts_with, ends_with, contains, replace, split_part, regexp_extract, regexp_matches, abs,
-//! greatest, least, lookup, map_json, map_with_prefix, map_strip_prefix, and month_start /
+//! greatest, least, lookup, map_json, map_with_prefix, map_strip_prefix, month_start /
 //! month_end (the first instant, UTC, of a TIMESTAMPTZ's or a `YYYYMM` text's month, or of the
-//! month after: billing periods with exclusive ends).
+//! month after: billing periods with exclusive ends), add_days (`add_days(ts, 1)`: exactly 24 h
+//! per day, for exclusive period ends) and `date_trunc('month', ts)` (in UTC).
+//!
+//! An optional `WHERE cond` after `FROM source` (BOOLEAN; NULL counts as false) keeps only some
+//! rows: a vendor that ships one charge in two datasets (Azure actual and amortized) keeps one
+//! copy. It is evaluated as a mask over each batch before the columns.
 //!
 //! Details a rule author meets:
 //! * Column names match the input schema exactly (case included); a column named like a keyword
@@ -126,6 +131,9 @@ pub struct Mapping {
     pub name: String,
     pub doc: String,
     pub columns: Vec<MappedColumn>,
+    /// The `WHERE` condition: rows where it is not TRUE produce no output row (a vendor that
+    /// ships the same charge in two datasets keeps one copy).
+    pub filter: Option<MappedColumn>,
     input_names: HashMap<usize, String>,
 }
 
@@ -156,6 +164,18 @@ impl MappedColumn {
     /// Adds the map keys this rule reads to `out` (see [`expr::Expr::map_key_uses`]).
     pub fn map_key_uses(&self, out: &mut HashMap<usize, Option<std::collections::HashSet<String>>>) {
         self.plan.map_key_uses(out);
+    }
+
+    /// For the `WHERE` condition: which rows to keep (NULL counts as false, as in SQL).
+    pub fn keep_mask(&self, batch: &Batch) -> Result<Vec<bool>> {
+        match self.eval(batch)? {
+            Column::Bool(v) => Ok(v.iter().map(|b| b.unwrap_or(false)).collect()),
+            other => Err(Error::usage(format!(
+                "mapping {}: the WHERE condition gave {}, not BOOLEAN",
+                self.mapping,
+                other.col_type().sql_name()
+            ))),
+        }
     }
 
     /// Computes the column for every row of `batch`; `batch.columns[i]` must be present for each
@@ -231,7 +251,10 @@ impl Mapping {
             .iter()
             .map(|c| format!("  {} AS {}", c.sql(), sql::quote_ident(&c.name)))
             .collect();
-        format!("SELECT\n{}\nFROM {source}", items.join(",\n"))
+        match &self.filter {
+            Some(f) => format!("SELECT\n{}\nFROM {source}\nWHERE {}", items.join(",\n"), f.sql()),
+            None => format!("SELECT\n{}\nFROM {source}", items.join(",\n")),
+        }
     }
 
     /// The name rules use for input column `index`.
@@ -241,7 +264,12 @@ impl Mapping {
 
     /// The union of the columns' inputs, sorted.
     pub fn inputs(&self) -> Vec<usize> {
-        let mut all: Vec<usize> = self.columns.iter().flat_map(|c| c.inputs.iter().copied()).collect();
+        let mut all: Vec<usize> = self
+            .columns
+            .iter()
+            .chain(&self.filter)
+            .flat_map(|c| c.inputs.iter().copied())
+            .collect();
         all.sort_unstable();
         all.dedup();
         all
@@ -250,6 +278,7 @@ impl Mapping {
 
 /// Parses and type-checks a mapping file against the input schema and lookup tables.
 pub fn compile(name: &str, text: &str, inputs: &[InputColumn], tables: &[LookupTable]) -> Result<Mapping> {
+    let name_of_mapping = name;
     let err = |(pos, message): (lexer::Pos, String)| Error::Mapping {
         mapping: name.to_string(),
         message: format!("{pos}: {message}"),
@@ -257,6 +286,27 @@ pub fn compile(name: &str, text: &str, inputs: &[InputColumn], tables: &[LookupT
     let file = parser::parse(text).map_err(err)?;
     let mut checker = check::Checker::new(inputs, tables);
     let mut columns: Vec<MappedColumn> = Vec::with_capacity(file.items.len());
+    let typed = |name: &str, e: expr::Expr, doc: String| {
+        let mut plan = e.clone();
+        eval::fold(&mut plan);
+        let used = e.inputs();
+        let input_types = used
+            .iter()
+            .filter_map(|i| inputs.iter().find(|c| c.index == *i))
+            .map(|c| (c.index, c.ty, c.name.clone()))
+            .collect();
+        MappedColumn {
+            name: name.to_string(),
+            doc,
+            ty: e.ty,
+            inputs: used,
+            input_types,
+            expr: e,
+            plan,
+            mapping: name_of_mapping.to_string(),
+            const_cache: Mutex::new(None),
+        }
+    };
     let mut seen: HashMap<String, &str> = HashMap::new();
     for item in &file.items {
         // DuckDB resolves names case-insensitively, so two names differing only in case would
@@ -269,30 +319,17 @@ pub fn compile(name: &str, text: &str, inputs: &[InputColumn], tables: &[LookupT
         }
         seen.insert(item.name.to_lowercase(), &item.name);
         let e = checker.output(&item.expr).map_err(err)?;
-        let mut plan = e.clone();
-        eval::fold(&mut plan);
-        let used = e.inputs();
-        let input_types = used
-            .iter()
-            .filter_map(|i| inputs.iter().find(|c| c.index == *i))
-            .map(|c| (c.index, c.ty, c.name.clone()))
-            .collect();
-        columns.push(MappedColumn {
-            name: item.name.clone(),
-            doc: item.doc.clone(),
-            ty: e.ty,
-            inputs: used,
-            input_types,
-            expr: e,
-            plan,
-            mapping: name.to_string(),
-            const_cache: Mutex::new(None),
-        });
+        columns.push(typed(&item.name, e, item.doc.clone()));
     }
+    let filter = match &file.filter {
+        Some(ast) => Some(typed("WHERE", checker.condition(ast).map_err(err)?, String::new())),
+        None => None,
+    };
     Ok(Mapping {
         name: name.to_string(),
         doc: file.doc,
         columns,
+        filter,
         input_names: inputs.iter().map(|c| (c.index, c.name.clone())).collect(),
     })
 }

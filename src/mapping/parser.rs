@@ -83,13 +83,15 @@ pub struct Item {
 pub struct File {
     pub doc: String,
     pub items: Vec<Item>,
+    /// `WHERE cond` after `FROM <name>`: the rows the mapping keeps.
+    pub filter: Option<Ast>,
 }
 
 pub type ParseError = (Pos, String);
 
 const KEYWORDS: &[&str] = &[
     "SELECT", "FROM", "AS", "CASE", "WHEN", "THEN", "ELSE", "END", "AND", "OR", "NOT", "IS", "NULL", "IN", "LIKE",
-    "TRUE", "FALSE", "CAST",
+    "TRUE", "FALSE", "CAST", "WHERE",
 ];
 
 pub fn is_keyword(word: &str) -> bool {
@@ -134,10 +136,20 @@ pub fn parse(text: &str) -> Result<File, ParseError> {
     }
     p.expect_keyword("FROM")?;
     p.name("a relation name after FROM")?;
+    let filter = if p.peek_keyword("WHERE") {
+        p.expect_keyword("WHERE")?;
+        Some(p.expr()?)
+    } else {
+        None
+    };
     if p.peek() != &Tok::Eof {
-        return Err(p.unexpected("end of file after FROM <name>"));
+        return Err(p.unexpected(if filter.is_some() {
+            "end of file after WHERE <condition>"
+        } else {
+            "WHERE or end of file after FROM <name>"
+        }));
     }
-    Ok(File { doc, items })
+    Ok(File { doc, items, filter })
 }
 
 /// Comment lines that stand alone on their line strictly between two positions.

@@ -144,6 +144,14 @@ fn func(f: &Func, args: &[Expr]) -> String {
             format!("regexp_extract({}, {}, {group})", arg(0), quote_str(pattern))
         }
         Func::RegexpMatches { pattern, .. } => format!("regexp_matches({}, {})", arg(0), quote_str(pattern)),
+        // Exact 24-hour days as the evaluator adds them (an INTERVAL of days would follow the
+        // session time zone's calendar).
+        Func::AddDays(d) => format!("({} + to_microseconds(CAST({d} AS BIGINT) * 86400000000))", arg(0)),
+        // In UTC whatever the session time zone, as the evaluator does.
+        Func::TruncMonth => format!(
+            "(date_trunc('month', {} AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')",
+            arg(0)
+        ),
         Func::Abs => call("abs", args),
         // Months are UTC months whatever the session's TimeZone: truncate the UTC wall clock.
         Func::MonthStart { end } => {

@@ -28,6 +28,11 @@ OCI = NO_ACCOUNT_NAMES + ["COMMITMENT_DISCOUNT_SUPPORTED", "CAPACITY_RESERVATION
 # discounts only as credits inside rows (not modelled: documented limitation) and has no
 # capacity reservations.
 GCP = NO_ACCOUNT_NAMES + ["COMMITMENT_DISCOUNT_SUPPORTED", "CAPACITY_RESERVATION_SUPPORTED"]
+# Azure cost details carry capacity reservations in AdditionalInfo.VMCapacityReservationId
+# (the EA actual sample has one), so the default criteria plus ours apply in full. Legacy
+# pay-as-you-go usage details name neither the subscription nor an account (only
+# SubscriptionGuid), so a conversion of them cannot claim account naming.
+AZURE_LEGACY = NO_ACCOUNT_NAMES
 
 # FOCUS exports re-emitted as 1.2 carry what the vendor wrote, and nothing more. Rules that fail
 # on the vendor's own values (passed through unchanged) or on columns added after the source's
@@ -36,6 +41,7 @@ GCP = NO_ACCOUNT_NAMES + ["COMMITMENT_DISCOUNT_SUPPORTED", "CAPACITY_RESERVATION
 SOURCE_GAPS = {
     "focus-multi-1.0": "source_gaps_focus_multi.csv",
     "azure-focuscost-1.0": "source_gaps_azure_focuscost.csv",
+    "azure-legacy-payg": "source_gaps_azure_legacy.csv",
 }
 
 # (name, to_focus arguments, criteria removed from the default). Every realistic vendor sample
@@ -54,6 +60,14 @@ CASES = [
     # are NULL where the source lacks them; FOCUS_*_GAPS say which criteria the data cannot meet.
     ("focus-multi-1.0", "'{s}/focus-multi/FOCUS-1.0_focus_sample.csv', provider := 'focus'", []),
     ("azure-focuscost-1.0", "'{s}/azure/focus/', provider := 'focus'", []),
+    ("azure-ea-actual", "'{s}/azure/ea-cost-details/EA_ActualCost_Small.csv', provider := 'azure'", []),
+    ("azure-ea-export", "'{s}/azure/ea-cost-details/sample-anonymous-ea-export-dataset.csv', provider := 'azure'", []),
+    ("azure-mca-camel", "'{s}/azure/mca-cost-details/camel_v2.csv', provider := 'azure'", []),
+    ("azure-legacy-payg", "'{s}/azure/legacy-usage-details/costreport_a243c6f2-199f-4074-9a2c-40e671cf1584.csv', provider := 'azure'", AZURE_LEGACY),
+    # The merge of the EA actual sample with its hand-made amortized twin.
+    # Savings plan purchase, usage, unused hours and a reservation refund (hand-made, both datasets).
+    ("azure-sp-actual+amortized-SYNTHETIC", "'{root}/test/data/azure/SP_*_SYNTHETIC.csv', provider := 'azure'", []),
+    ("azure-ea-actual+amortized-SYNTHETIC", "['{s}/azure/ea-cost-details/EA_ActualCost_Small.csv', '{root}/test/data/azure/EA_AmortizedCost_Small_SYNTHETIC.csv'], provider := 'azure'", []),
 ]
 
 

@@ -638,3 +638,69 @@ fn month_start_and_end_are_utc_months() {
     assert_eq!(run("month_end(s)", &b), [at(2022, 9), at(2023, 1), None, None, None]);
     assert!(compile_err("month_start(1.5)").contains("TIMESTAMPTZ"));
 }
+
+#[test]
+fn add_days_adds_exact_days() {
+    let day = crate::formats::values::MICROS_PER_DAY;
+    let b = batch(vec![("ts", tss(&[Some(0), Some(5), None]))]);
+    assert_eq!(
+        run("add_days(ts, 1)", &b),
+        [Some(day.to_string()), Some((day + 5).to_string()), None]
+    );
+    assert_eq!(run("add_days(ts, -2)", &b)[0], Some((-2 * day).to_string()));
+    let e = compile_expr("add_days(ts, d)").unwrap_err().to_string();
+    assert!(
+        e.contains("the day count of add_days must be an integer literal"),
+        "{e}"
+    );
+    let e = compile_expr("add_days(s, 1)").unwrap_err().to_string();
+    assert!(e.contains("the first argument of add_days must be TIMESTAMPTZ"), "{e}");
+}
+
+#[test]
+fn date_trunc_month_in_utc() {
+    let day = crate::formats::values::MICROS_PER_DAY;
+    // 2024-02-29 12:00 UTC -> 2024-02-01; 1969-12-31 -> 1969-12-01
+    let leap = crate::formats::values::days_from_civil(2024, 2, 29) * day + day / 2;
+    let b = batch(vec![("ts", tss(&[Some(leap), Some(-1), None]))]);
+    let feb1 = crate::formats::values::days_from_civil(2024, 2, 1) * day;
+    let dec1 = crate::formats::values::days_from_civil(1969, 12, 1) * day;
+    assert_eq!(
+        run("date_trunc('month', ts)", &b),
+        [Some(feb1.to_string()), Some(dec1.to_string()), None]
+    );
+    let mar1 = crate::formats::values::days_from_civil(2024, 3, 1) * day;
+    assert_eq!(
+        run("date_trunc('month', add_days(date_trunc('month', ts), 32))", &b)[0],
+        Some(mar1.to_string())
+    );
+    let e = compile_expr("date_trunc('day', ts)").unwrap_err().to_string();
+    assert!(e.contains("date_trunc supports only 'month'"), "{e}");
+}
+
+#[test]
+fn where_keeps_rows_where_true() {
+    let text = "SELECT s AS a FROM source WHERE s = 'y' OR b";
+    let m = compile("t", text, &inputs(), &tables()).unwrap();
+    let b = batch(vec![
+        ("s", strs(&[Some("y"), Some("n"), None, None])),
+        ("b", bools(&[Some(false), Some(false), Some(true), None])),
+    ]);
+    let f = m.filter.as_ref().expect("a WHERE");
+    // NULL counts as false, as in SQL.
+    assert_eq!(f.keep_mask(&b).unwrap(), [true, false, true, false]);
+    assert_eq!(m.inputs(), vec![0, 7]);
+    assert!(
+        m.to_sql("x").ends_with("FROM x\nWHERE ((\"s\" = 'y') OR \"b\")"),
+        "{}",
+        m.to_sql("x")
+    );
+    let e = compile("t", "SELECT s AS a FROM source WHERE s", &inputs(), &tables())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("the WHERE condition must be BOOLEAN, not VARCHAR"), "{e}");
+    assert!(compile("t", "SELECT s AS a FROM source", &inputs(), &tables())
+        .unwrap()
+        .filter
+        .is_none());
+}

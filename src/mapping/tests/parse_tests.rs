@@ -161,7 +161,7 @@ fn parse_errors_point_at_the_problem() {
         ("SELECT s AS a b FROM t", "1:15: expected ',' or FROM, found 'b'"),
         (
             "SELECT s AS a FROM t x",
-            "1:22: expected end of file after FROM <name>, found 'x'",
+            "1:22: expected WHERE or end of file after FROM <name>, found 'x'",
         ),
         ("SELECT s AS a", "1:14: expected ',' or FROM, found end of file"),
         ("FROM t", "1:1: expected SELECT, found 'FROM'"),
