@@ -158,7 +158,7 @@ def main() -> int:
     )
     # Credentials come from the shared credentials file (the chain's profile provider), so that
     # `profile :=` can pick others: environment keys would take precedence over any profile.
-    (tmp / "config").write_text("")
+    (tmp / "config").write_text("[profile empty]\nregion = us-east-1\n")
     default_creds = "[default]\naws_access_key_id = testing\naws_secret_access_key = testing\n"
     (tmp / "credentials").write_text(default_creds)
 
@@ -294,6 +294,8 @@ def main() -> int:
             and still_usable(con)
         )
         check(f"fault: {name} ({secs:.1f}s)", ok, f"error: {err!r}")
+        if ok:  # the message is the product here: show it
+            print("       " + (err or "").splitlines()[0][:300])
 
     fault(
         "missing bucket",
@@ -324,6 +326,11 @@ def main() -> int:
         "unknown profile",
         f"SELECT * FROM read_aws_cur('s3://{BUCKET}/cur1/', {ep}, profile := 'nosuchprofile')",
         ["nosuchprofile"],
+    )
+    fault(
+        "no credentials at all (profile without keys)",
+        f"SELECT * FROM read_aws_cur('s3://{BUCKET}/cur1/', {ep}, profile := 'empty')",
+        ["no usable AWS credentials", "profile 'empty'"],
     )
     fault(
         "gs:// is not supported yet",

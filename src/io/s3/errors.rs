@@ -22,6 +22,12 @@ pub fn map<E: ProvideErrorMetadata + std::error::Error + 'static>(
             "no answer from the S3 endpoint {} within the time limit (after retries); check the endpoint and network",
             endpoint(c)
         ),
+        // Identity resolution fails inside dispatch: say so, not "cannot send".
+        (SdkError::DispatchFailure(_), ..) if source_text(&e).contains("credentials") => format!(
+            "no usable AWS credentials ({}){}; set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, configure a profile (profile := '...'), SSO or a role",
+            c.identity,
+            source_text(&e)
+        ),
         (SdkError::DispatchFailure(d), ..) => {
             let kind = if d.is_timeout() {
                 "timed out connecting to"
