@@ -130,6 +130,7 @@ impl ParquetSource {
     }
 
     /// Fetches these byte ranges ahead, concurrently (a no-op on local files).
+    #[cfg_attr(not(feature = "s3"), allow(unused_variables))]
     pub fn prefetch(&self, ranges: Vec<std::ops::Range<u64>>) -> Result<()> {
         match self {
             ParquetSource::File(_) => Ok(()),
@@ -139,6 +140,7 @@ impl ParquetSource {
     }
 
     /// Byte ranges a miss should fetch whole (column chunks), so pages are not fetched one by one.
+    #[cfg_attr(not(feature = "s3"), allow(unused_variables))]
     pub fn set_chunks(&self, ranges: Vec<std::ops::Range<u64>>) {
         match self {
             ParquetSource::File(_) => {}

@@ -389,10 +389,17 @@ def main() -> int:
             g.writelines(lines[1:])
     s3.upload_file(str(big), BUCKET, "big/big.csv")
 
-    def proxy() -> tuple[subprocess.Popen, str]:
+    def proxy(rate: int = 4_000_000, fail_first: int = 0) -> tuple[subprocess.Popen, str]:
         port = free_port()
         p = subprocess.Popen(
-            [sys.executable, str(Path(__file__).parent / "slow_proxy.py"), str(port), str(main_srv.port), "4000000"]
+            [
+                sys.executable,
+                str(Path(__file__).parent / "slow_proxy.py"),
+                str(port),
+                str(main_srv.port),
+                str(rate),
+                str(fail_first),
+            ]
         )
         deadline = time.time() + 10
         while time.time() < deadline:
@@ -435,6 +442,30 @@ def main() -> int:
             f"fault: server killed mid-read ({secs:.1f}s)",
             err is not None and "big.csv" in err and secs < BOUND_S and still_usable(con),
             repr(err),
+        )
+        print("       " + (err or "").splitlines()[0][:300])
+    finally:
+        p.kill()
+        p.wait()
+
+    # throttling (503 SlowDown): two throttled attempts are retried and the query succeeds...
+    p, pep = proxy(rate=0, fail_first=2)
+    try:
+        t = time.time()
+        n = con.execute(f"SELECT count(*) FROM read_aws_cur('s3://{BUCKET}/files/cur1_slice.csv', {pep})").fetchone()[0]
+        check(f"throttled twice (503 SlowDown), retried, read ({time.time() - t:.1f}s)", n == 26, str(n))
+    except Exception as e:
+        check("throttled twice (503 SlowDown), retried, read", False, str(e)[:400])
+    finally:
+        p.kill()
+        p.wait()
+    # ...and a server that keeps throttling is an error after a bounded number of attempts
+    p, pep = proxy(rate=0, fail_first=1000)
+    try:
+        fault(
+            "throttled on every attempt",
+            f"SELECT count(*) FROM read_aws_cur('s3://{BUCKET}/files/cur1_slice.csv', {pep})",
+            ["HTTP 503", "after 4 attempts"],
         )
     finally:
         p.kill()

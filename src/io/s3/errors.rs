@@ -16,6 +16,12 @@ pub fn map<E: ProvideErrorMetadata + std::error::Error + 'static>(
     let status = e.raw_response().map(|r| r.status().as_u16());
     let header = |name: &str| e.raw_response().and_then(|r| r.headers().get(name)).map(str::to_string);
     let code = e.code().unwrap_or("").to_string();
+    // HEAD answers carry no body, hence often no error code.
+    let code_part = if code.is_empty() {
+        String::new()
+    } else {
+        format!(" {code}")
+    };
     let server_msg = e.message().map(|m| format!(" ({m})")).unwrap_or_default();
     let message = match (&e, status, code.as_str()) {
         (SdkError::TimeoutError(_), ..) => format!(
@@ -64,7 +70,11 @@ pub fn map<E: ProvideErrorMetadata + std::error::Error + 'static>(
                 ),
             }
         }
-        (_, Some(s), _) => format!("S3 answered HTTP {s} {code}{server_msg}"),
+        (_, Some(s), _) if s >= 500 || code == "SlowDown" => format!(
+            "S3 answered HTTP {s}{code_part}{server_msg} (after {} attempts with backoff); the service is throttling or failing, try again later",
+            super::client_attempts()
+        ),
+        (_, Some(s), _) => format!("S3 answered HTTP {s}{code_part}{server_msg}"),
         _ => format!("S3 request failed{}", source_text(&e)),
     };
     Error::ObjectStore {

@@ -14,7 +14,7 @@ use bytes::Bytes;
 use std::io::Read;
 
 pub(crate) fn client_attempts() -> u32 {
-    4
+    client::MAX_ATTEMPTS
 }
 
 pub fn uri(bucket: &str, key: &str) -> String {
