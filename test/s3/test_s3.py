@@ -368,6 +368,18 @@ def main() -> int:
             check("IAM-enforcing server: allowed profile reads", n == 26, str(n))
         except Exception as e:
             check("IAM-enforcing server: allowed profile reads", False, str(e)[:400])
+        # EXPLAIN ANALYZE (plan and profile) of a read never shows the credentials it used
+        plan = "\n".join(
+            str(r)
+            for r in con.execute(
+                f"EXPLAIN ANALYZE SELECT count(*) FROM read_aws_cur('s3://{BUCKET}/files/cur1_slice.csv', {iep}, profile := 'admin')"
+            ).fetchall()
+        )
+        check(
+            "EXPLAIN ANALYZE shows no credentials",
+            len(plan) > 0 and ak["SecretAccessKey"] not in plan and ak["AccessKeyId"] not in plan,
+            plan[:300],
+        )
         fault(
             "denied access (403)",
             f"SELECT * FROM read_aws_cur('s3://{BUCKET}/files/cur1_slice.csv', {iep}, profile := 'nobody')",
