@@ -21,6 +21,12 @@ DUCKDB_PY_PIN   := duckdb==2.0.1
 DUCKDB_CLI_PIN  := duckdb-cli==1.5.6
 # dbt-core 1.12 needs a parser wheel from GitHub (unreachable offline): stay on 1.11.
 DBT_PINS        := dbt-duckdb==1.11.1 dbt-core==1.11.16
+# test-s3: a real S3-compatible server (moto_server) on loopback, in its own venv with the same
+# duckdb pin, so the SQL-test venv is not touched.
+MOTO_PIN        := moto[server]==5.2.5
+S3_VENV         := .venv-s3
+S3_VPY          := $(S3_VENV)/bin/python
+S3_VENV_STAMP   := $(S3_VENV)/.stamp-moto-5.2.5-$(subst ==,-,$(DUCKDB_PY_PIN))
 PYTHON          ?= python3
 VENV            := .venv
 VPY             := $(VENV)/bin/python
@@ -30,7 +36,7 @@ VENV_STAMP      := $(VENV)/.stamp-$(subst ==,-,$(DUCKDB_PY_PIN))-$(subst ==,-,$(
 # Tests and servers stay on loopback: no SDK may probe a cloud metadata address.
 export AWS_EC2_METADATA_DISABLED := true
 
-.PHONY: all release debug test test-unit test-sql test-sql-python test-sql-cli test-validate test-examples test-docs docs \
+.PHONY: all release debug test test-unit test-s3 venv-s3 test-sql test-sql-python test-sql-cli test-validate test-examples test-docs docs \
         demo install bench clean venv fmt lint
 
 all: release
@@ -59,6 +65,12 @@ $(VENV_STAMP):
 	PIP_FIND_LINKS= $(VPY) -m pip install --quiet $(DUCKDB_PY_PIN) $(DUCKDB_CLI_PIN) $(DBT_PINS)
 	@touch $@
 
+venv-s3: $(S3_VENV_STAMP)
+$(S3_VENV_STAMP):
+	$(PYTHON) -m venv $(S3_VENV)
+	PIP_FIND_LINKS= $(S3_VPY) -m pip install --quiet "$(MOTO_PIN)" $(DUCKDB_PY_PIN)
+	@touch $@
+
 include mk/validator.mk
 
 # --- tests --------------------------------------------------------------------------------------
@@ -67,12 +79,16 @@ SLT_DIRS    := test/sql
 # Test-only functions (forced panics) are registered only when this is set at LOAD time.
 TEST_ENV    := FOCUS_ENABLE_TEST_HOOKS=1 FOCUS_SAMPLES=$(abspath ../shared/samples)
 
-test: test-unit test-sql test-docs test-validate test-examples
+test: test-unit test-sql test-s3 test-docs test-validate test-examples
 
 test-unit:
 	cargo test --release --lib
 
 test-sql: test-sql-python test-sql-cli
+
+# Every reader on s3:// against moto_server on 127.0.0.1, compared with local reads; fault tests.
+test-s3: $(EXT) venv-s3
+	$(S3_VPY) test/s3/test_s3.py --ext $(abspath $(EXT)) --samples $(abspath ../shared/samples)
 
 test-sql-python: $(EXT) venv
 	$(TEST_ENV) $(SLT) --backend python $(SLT_DIRS)
@@ -120,4 +136,4 @@ lint:
 
 clean:
 	cargo clean
-	rm -rf build $(VENV) $(VALIDATOR_VENV)
+	rm -rf build $(VENV) $(VALIDATOR_VENV) $(S3_VENV)

@@ -50,6 +50,11 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// An object store request that failed: which object, and what the user can do about it.
+    /// The message is built from status and error codes only, never from credentials.
+    #[error("{uri}: {message}")]
+    ObjectStore { uri: String, message: String },
+
     #[error("no files match '{pattern}'{hint}")]
     NoFiles { pattern: String, hint: String },
 

@@ -5,12 +5,12 @@ use crate::columnar::{Batch, ColType, Column, MapCol};
 use crate::error::{Error, Position, Result};
 use crate::formats::reader::{BatchReader, MapRow, Schema, Target};
 use crate::formats::values::{decimal_from_f64, decimal_rescale, parse_decimal, parse_timestamp, MICROS_PER_DAY};
+use crate::io::open::ParquetSource;
 use arrow::array::{Array, ArrayRef, AsArray, MapArray};
 use arrow::datatypes::{DataType, TimeUnit};
-use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
+use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 use parquet::arrow::ProjectionMask;
 use std::collections::HashSet;
-use std::fs::File;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -31,7 +31,7 @@ fn perr(file: &str, what: &str, e: parquet::errors::ParquetError) -> Error {
 
 pub fn inspect(path: &Path) -> Result<ParquetInfo> {
     let file = path.display().to_string();
-    let f = File::open(path).map_err(|e| Error::io(path, "cannot open", e))?;
+    let f = ParquetSource::open(path)?;
     let b =
         ParquetRecordBatchReaderBuilder::try_new(f).map_err(|e| perr(&file, "cannot read the Parquet footer", e))?;
     let md = b.metadata();
@@ -63,10 +63,10 @@ impl ParquetBatchReader {
         batch_rows: usize,
     ) -> Result<Self> {
         let file = path.display().to_string();
-        let f = File::open(path).map_err(|e| Error::io(path, "cannot open", e))?;
-        let b = ParquetRecordBatchReaderBuilder::try_new(f)
+        let f = ParquetSource::open(path)?;
+        let md = ArrowReaderMetadata::load(&f, Default::default())
             .map_err(|e| perr(&file, "cannot read the Parquet footer", e))?;
-        let names: Vec<String> = b.schema().fields().iter().map(|f| f.name().clone()).collect();
+        let names: Vec<String> = md.schema().fields().iter().map(|f| f.name().clone()).collect();
         let mut roots = Vec::new();
         for (i, t) in targets.iter().enumerate() {
             let needed = match t {
@@ -78,6 +78,24 @@ impl ParquetBatchReader {
                 roots.push(i);
             }
         }
+        // On object storage: the projected column chunks of these row groups, fetched
+        // concurrently up front (one ranged GET each) instead of page by page.
+        let leaves: Vec<usize> = (0..md.parquet_schema().num_columns())
+            .filter(|l| roots.contains(&md.parquet_schema().get_column_root_idx(*l)))
+            .collect();
+        let ranges: Vec<std::ops::Range<u64>> = row_groups
+            .iter()
+            .filter_map(|rg| md.metadata().row_groups().get(*rg))
+            .flat_map(|rg| {
+                leaves
+                    .iter()
+                    .filter_map(|l| rg.columns().get(*l))
+                    .map(|c| c.byte_range())
+            })
+            .map(|(start, len)| start..start + len)
+            .collect();
+        f.prefetch(ranges)?;
+        let b = ParquetRecordBatchReaderBuilder::new_with_metadata(f, md);
         let mask = ProjectionMask::roots(b.parquet_schema(), roots.clone());
         let inner = b
             .with_projection(mask)

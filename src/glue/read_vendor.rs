@@ -62,6 +62,11 @@ pub fn reader_named_parameters(providers: &[&dyn Provider]) -> Vec<(String, Logi
         ("billing_period".into(), LogicalTypeId::Varchar.into()),
         ("all_versions".into(), LogicalTypeId::Boolean.into()),
         ("filename".into(), LogicalTypeId::Boolean.into()),
+        // Object storage (s3://): override the AWS chain's region, a custom S3-compatible
+        // endpoint (path-style), the named profile of ~/.aws/config.
+        ("region".into(), LogicalTypeId::Varchar.into()),
+        ("endpoint".into(), LogicalTypeId::Varchar.into()),
+        ("profile".into(), LogicalTypeId::Varchar.into()),
     ];
     for prov in providers {
         for (name, ty) in prov.parameters() {
@@ -117,7 +122,44 @@ pub fn paths_param(bind: &BindInfo, func: &str) -> Result<Vec<String>, Box<dyn E
     if paths.is_empty() {
         return Err(format!("{func}: give a file, glob, folder or list of them, e.g. {func}('exports/')").into());
     }
+    configure_object_storage(bind, &paths, func)?;
     Ok(paths)
+}
+
+/// Hands `region`, `endpoint` and `profile` to the S3 layer for every bucket the paths name.
+/// Given without any s3:// path they are an error: silently ignoring them would hide a typo.
+fn configure_object_storage(bind: &BindInfo, paths: &[String], func: &str) -> Result<(), Box<dyn Error>> {
+    let region = params::named_str(bind, "region");
+    let endpoint = params::named_str(bind, "endpoint");
+    let profile = params::named_str(bind, "profile");
+    let buckets: Vec<&str> = paths
+        .iter()
+        .filter_map(|p| p.strip_prefix("s3://"))
+        .map(|r| r.split('/').next().unwrap_or(r))
+        .collect();
+    if buckets.is_empty() {
+        if region.is_some() || endpoint.is_some() || profile.is_some() {
+            return Err(format!("{func}: region, endpoint and profile apply to s3:// paths only").into());
+        }
+        return Ok(());
+    }
+    if let Some(e) = &endpoint {
+        if !(e.starts_with("http://") || e.starts_with("https://")) {
+            return Err(format!("{func}: endpoint must be a URL such as 'http://127.0.0.1:9000', got '{e}'").into());
+        }
+    }
+    #[cfg(feature = "s3")]
+    for b in buckets {
+        crate::io::s3::configure(
+            b,
+            crate::io::s3::Settings {
+                region: region.clone(),
+                endpoint: endpoint.clone(),
+                profile: profile.clone(),
+            },
+        );
+    }
+    Ok(())
 }
 
 /// Where a batch came from.

@@ -101,12 +101,6 @@ impl VTab for ToFocus {
                 bind.mapping.columns[r].map_key_uses(&mut key_uses);
             }
         }
-        // Maps the rules only look into by key are read narrowed to those keys.
-        let mut map_keys = vec![None; bind.schema.names.len()];
-        for (i, keys) in key_uses {
-            map_keys[i] = keys.map(Arc::new);
-        }
-        let schema = Arc::new(bind.schema.with_map_keys(map_keys));
         if let Some(p) = bind.period_col.filter(|_| !bind.opts.billing_periods.is_empty()) {
             wanted[p] = true;
         }
@@ -114,7 +108,14 @@ impl VTab for ToFocus {
             for &i in f.inputs() {
                 wanted[i] = true;
             }
+            f.map_key_uses(&mut key_uses);
         }
+        // Maps the rules (and the WHERE) only look into by key are read narrowed to those keys.
+        let mut map_keys = vec![None; bind.schema.names.len()];
+        for (i, keys) in key_uses {
+            map_keys[i] = keys.map(Arc::new);
+        }
+        let schema = Arc::new(bind.schema.with_map_keys(map_keys));
         info.set_max_threads(bind.units.len().clamp(1, 64) as u64);
         Ok(Init {
             pool: ScanPool::new(bind.units.clone()),

@@ -2,6 +2,7 @@
 //! file name, because exports get renamed (`.csv.gz` downloaded as `.csv`, zips named `.gz`).
 
 use crate::error::{Error, Result};
+use crate::io::location::Location;
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
@@ -14,11 +15,20 @@ pub enum Container {
     Parquet,
 }
 
-/// Looks at the first bytes of a local file.
+/// Looks at the first bytes of a file or object.
 pub fn sniff(path: &Path) -> Result<Container> {
-    let mut f = File::open(path).map_err(|e| Error::io(path, "cannot open", e))?;
     let mut head = [0u8; 4];
-    let n = read_up_to(&mut f, &mut head).map_err(|e| Error::io(path, "cannot read", e))?;
+    let n = match Location::of(path)? {
+        Location::Local(_) => {
+            let mut f = File::open(path).map_err(|e| Error::io(path, "cannot open", e))?;
+            read_up_to(&mut f, &mut head).map_err(|e| Error::io(path, "cannot read", e))?
+        }
+        Location::S3 { bucket, key } => {
+            let b = remote::range(path, bucket, key, 0, 4)?;
+            head[..b.len()].copy_from_slice(&b);
+            b.len()
+        }
+    };
     Ok(match &head[..n] {
         [0x1f, 0x8b, ..] => Container::Gzip,
         [b'P', b'K', 3, 4] => Container::Zip,
@@ -38,8 +48,19 @@ fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
     Ok(n)
 }
 
-/// A decompressed text stream of a local file (plain, gzip, or the first member of a zip).
+/// A whole file or object in memory (manifests: small JSON).
+pub fn read_all(path: &Path) -> Result<Vec<u8>> {
+    match Location::of(path)? {
+        Location::Local(p) => std::fs::read(p).map_err(|e| Error::io(p, "cannot read", e)),
+        Location::S3 { bucket, key } => remote::all(path, bucket, key),
+    }
+}
+
+/// A decompressed text stream of a file or object (plain, gzip, or the first member of a zip).
 pub fn open_text(path: &Path) -> Result<Box<dyn Read + Send>> {
+    if let Location::S3 { bucket, key } = Location::of(path)? {
+        return remote::open_text(path, bucket, key);
+    }
     let container = sniff(path)?;
     let mut f = File::open(path).map_err(|e| Error::io(path, "cannot open", e))?;
     Ok(match container {
@@ -47,15 +68,10 @@ pub fn open_text(path: &Path) -> Result<Box<dyn Read + Send>> {
         // MultiGzDecoder: AWS writes some gzip files as several concatenated members.
         Container::Gzip => Box::new(flate2::read::MultiGzDecoder::new(BufReader::with_capacity(1 << 20, f))),
         Container::Zip => {
-            f.seek(SeekFrom::Start(0))
+            let (start, method, size) = zip_first_member(&mut f, path)?;
+            f.seek(SeekFrom::Start(start))
                 .map_err(|e| Error::io(path, "cannot read", e))?;
-            let archive = zip::ZipArchive::new(f).map_err(|e| {
-                Error::data(
-                    crate::error::Position::file(path.display().to_string()),
-                    format!("not a readable zip archive ({e})"),
-                )
-            })?;
-            Box::new(ZipFirstMember::new(archive, path)?)
+            decode_member(BufReader::with_capacity(1 << 20, f).take(size), method, path)?
         }
         Container::Parquet => {
             return Err(Error::usage(format!("{}: is a Parquet file, not text", path.display())));
@@ -63,45 +79,165 @@ pub fn open_text(path: &Path) -> Result<Box<dyn Read + Send>> {
     })
 }
 
-/// Streams the first file of a zip archive (AWS CUR zips hold exactly one CSV).
-struct ZipFirstMember {
-    // The archive must outlive the member reader; zip's API borrows it, so keep the decompressed
-    // stream owned by reading it through a self-contained decoder.
-    inner: Box<dyn Read + Send>,
+/// Where the first member of a zip archive starts, how it is compressed and its compressed size
+/// (AWS CUR zips hold exactly one CSV). Reads only the central directory at the end.
+fn zip_first_member<R: Read + Seek>(r: R, path: &Path) -> Result<(u64, zip::CompressionMethod, u64)> {
+    let pos = || crate::error::Position::file(path.display().to_string());
+    let mut archive =
+        zip::ZipArchive::new(r).map_err(|e| Error::data(pos(), format!("not a readable zip archive ({e})")))?;
+    if archive.is_empty() {
+        return Err(Error::data(pos(), "the zip archive is empty"));
+    }
+    let member = archive
+        .by_index_raw(0)
+        .map_err(|e| Error::data(pos(), format!("cannot read the zip member ({e})")))?;
+    Ok((member.data_start(), member.compression(), member.compressed_size()))
 }
 
-impl ZipFirstMember {
-    fn new(mut archive: zip::ZipArchive<File>, path: &Path) -> Result<Self> {
-        let pos = || crate::error::Position::file(path.display().to_string());
-        if archive.is_empty() {
-            return Err(Error::data(pos(), "the zip archive is empty"));
+/// The member's raw bytes, decompressed: owned by the stream, so no archive borrow outlives it.
+fn decode_member(
+    raw: impl Read + Send + 'static,
+    method: zip::CompressionMethod,
+    path: &Path,
+) -> Result<Box<dyn Read + Send>> {
+    Ok(match method {
+        zip::CompressionMethod::Stored => Box::new(raw),
+        zip::CompressionMethod::Deflated => Box::new(flate2::read::DeflateDecoder::new(raw)),
+        other => {
+            return Err(Error::data(
+                crate::error::Position::file(path.display().to_string()),
+                format!("zip compression {other:?} is not supported; use deflate or gzip"),
+            ))
         }
-        let (start, method, size) = {
-            let member = archive
-                .by_index_raw(0)
-                .map_err(|e| Error::data(pos(), format!("cannot read the zip member ({e})")))?;
-            (member.data_start(), member.compression(), member.compressed_size())
-        };
-        let mut f = archive.into_inner();
-        f.seek(SeekFrom::Start(start))
-            .map_err(|e| Error::io(path, "cannot read", e))?;
-        let raw = BufReader::with_capacity(1 << 20, f).take(size);
-        let inner: Box<dyn Read + Send> = match method {
-            zip::CompressionMethod::Stored => Box::new(raw),
-            zip::CompressionMethod::Deflated => Box::new(flate2::read::DeflateDecoder::new(raw)),
-            other => {
-                return Err(Error::data(
-                    pos(),
-                    format!("zip compression {other:?} is not supported; use deflate or gzip"),
-                ))
-            }
-        };
-        Ok(ZipFirstMember { inner })
+    })
+}
+
+/// Parquet bytes from a local file or an object (ranged reads); parquet's `ChunkReader`.
+pub enum ParquetSource {
+    File(File),
+    #[cfg(feature = "s3")]
+    S3(std::sync::Arc<crate::io::s3::object::S3Object>),
+}
+
+impl ParquetSource {
+    pub fn open(path: &Path) -> Result<ParquetSource> {
+        match Location::of(path)? {
+            Location::Local(p) => Ok(ParquetSource::File(
+                File::open(p).map_err(|e| Error::io(p, "cannot open", e))?,
+            )),
+            Location::S3 { bucket, key } => remote::parquet(path, bucket, key),
+        }
+    }
+
+    /// Fetches these byte ranges ahead, concurrently (a no-op on local files).
+    #[cfg_attr(not(feature = "s3"), allow(unused_variables))]
+    pub fn prefetch(&self, ranges: Vec<std::ops::Range<u64>>) -> Result<()> {
+        match self {
+            ParquetSource::File(_) => Ok(()),
+            #[cfg(feature = "s3")]
+            ParquetSource::S3(o) => o.prefetch(ranges),
+        }
+    }
+
+    /// Byte ranges a miss should fetch whole (column chunks), so pages are not fetched one by one.
+    #[cfg_attr(not(feature = "s3"), allow(unused_variables))]
+    pub fn set_chunks(&self, ranges: Vec<std::ops::Range<u64>>) {
+        match self {
+            ParquetSource::File(_) => {}
+            #[cfg(feature = "s3")]
+            ParquetSource::S3(o) => o.set_chunks(ranges),
+        }
     }
 }
 
-impl Read for ZipFirstMember {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        self.inner.read(buf)
+impl parquet::file::reader::Length for ParquetSource {
+    fn len(&self) -> u64 {
+        match self {
+            ParquetSource::File(f) => parquet::file::reader::Length::len(f),
+            #[cfg(feature = "s3")]
+            ParquetSource::S3(o) => o.len(),
+        }
+    }
+}
+
+impl parquet::file::reader::ChunkReader for ParquetSource {
+    type T = Box<dyn Read + Send>;
+
+    fn get_read(&self, start: u64) -> parquet::errors::Result<Self::T> {
+        match self {
+            ParquetSource::File(f) => Ok(Box::new(f.get_read(start)?)),
+            #[cfg(feature = "s3")]
+            ParquetSource::S3(o) => Ok(Box::new(crate::io::s3::object::ObjectCursor::new(o.clone(), start))),
+        }
+    }
+
+    fn get_bytes(&self, start: u64, length: usize) -> parquet::errors::Result<bytes::Bytes> {
+        match self {
+            ParquetSource::File(f) => f.get_bytes(start, length),
+            #[cfg(feature = "s3")]
+            ParquetSource::S3(o) => o
+                .read_range(start, length as u64)
+                .map_err(|e| parquet::errors::ParquetError::External(Box::new(e))),
+        }
+    }
+}
+
+/// Object-store access, or a clear error when the build has none.
+#[cfg(feature = "s3")]
+mod remote {
+    use super::*;
+    use crate::io::s3::{self, object::ObjectCursor, object::S3Object};
+    use std::sync::Arc;
+
+    pub fn range(_path: &Path, bucket: &str, key: &str, start: u64, end: u64) -> Result<bytes::Bytes> {
+        s3::get_range(bucket, key, start, end)
+    }
+
+    pub fn all(_path: &Path, bucket: &str, key: &str) -> Result<Vec<u8>> {
+        s3::get_all(bucket, key)
+    }
+
+    pub fn parquet(_path: &Path, bucket: &str, key: &str) -> Result<ParquetSource> {
+        Ok(ParquetSource::S3(Arc::new(S3Object::open(bucket, key)?)))
+    }
+
+    pub fn open_text(path: &Path, bucket: &str, key: &str) -> Result<Box<dyn Read + Send>> {
+        const BUF: usize = 1 << 20;
+        Ok(match sniff(path)? {
+            Container::Plain => Box::new(BufReader::with_capacity(BUF, s3::stream(bucket, key, 0)?)),
+            Container::Gzip => Box::new(flate2::read::MultiGzDecoder::new(BufReader::with_capacity(
+                BUF,
+                s3::stream(bucket, key, 0)?,
+            ))),
+            Container::Zip => {
+                // The central directory by ranged reads, then the member as one stream.
+                let obj = Arc::new(S3Object::open(bucket, key)?);
+                let (start, method, size) = zip_first_member(ObjectCursor::new(obj, 0), path)?;
+                let raw = BufReader::with_capacity(BUF, s3::stream(bucket, key, start)?).take(size);
+                decode_member(raw, method, path)?
+            }
+            Container::Parquet => {
+                return Err(Error::usage(format!("{}: is a Parquet file, not text", path.display())));
+            }
+        })
+    }
+}
+
+#[cfg(not(feature = "s3"))]
+mod remote {
+    use super::*;
+    use crate::io::listing::no_s3;
+
+    pub fn range(path: &Path, _: &str, _: &str, _: u64, _: u64) -> Result<Vec<u8>> {
+        Err(no_s3(&path.display().to_string()))
+    }
+    pub fn all(path: &Path, _: &str, _: &str) -> Result<Vec<u8>> {
+        Err(no_s3(&path.display().to_string()))
+    }
+    pub fn parquet(path: &Path, _: &str, _: &str) -> Result<ParquetSource> {
+        Err(no_s3(&path.display().to_string()))
+    }
+    pub fn open_text(path: &Path, _: &str, _: &str) -> Result<Box<dyn Read + Send>> {
+        Err(no_s3(&path.display().to_string()))
     }
 }

@@ -39,7 +39,7 @@ struct Manifest {
 fn read_manifest(dir: &Path, key: &str) -> Result<Manifest> {
     let path = dir.join(key);
     let shown = path.display().to_string();
-    let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, "cannot read", e))?;
+    let bytes = crate::io::open::read_all(&path)?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(&bytes);
     let v: serde_json::Value = serde_json::from_slice(bytes)
         .map_err(|e| Error::data(Position::file(&shown), format!("manifest is not valid JSON ({e})")))?;

@@ -71,7 +71,7 @@ fn build() -> Result<AzureSchema> {
         other: idx(OTHER_COLUMNS)?,
         dataset: idx(DATASET)?,
         call_datasets: idx(CALL_DATASETS)?,
-        schema: Arc::new(Schema { names, types }),
+        schema: Arc::new(Schema::new(names, types)),
         by_header,
     })
 }

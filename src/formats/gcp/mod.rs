@@ -365,14 +365,25 @@ struct ParquetRows {
 
 impl ParquetRows {
     fn open(path: &Path, file: &str, batch_rows: usize) -> Result<Self> {
-        let f = std::fs::File::open(path).map_err(|e| Error::io(path, "cannot open", e))?;
+        let f = crate::io::open::ParquetSource::open(path)?;
         let perr = |what: &str, e: parquet::errors::ParquetError| Error::Parquet {
             pos: Position::file(file),
             message: what.to_string(),
             source: Some(e),
         };
-        let inner = ParquetRecordBatchReaderBuilder::try_new(f)
-            .map_err(|e| perr("cannot read the Parquet footer", e))?
+        let md = parquet::arrow::arrow_reader::ArrowReaderMetadata::load(&f, Default::default())
+            .map_err(|e| perr("cannot read the Parquet footer", e))?;
+        // Every column is read: on object storage each column chunk is fetched whole when first
+        // touched, one row group at a time, rather than page by page.
+        f.set_chunks(
+            md.metadata()
+                .row_groups()
+                .iter()
+                .flat_map(|rg| rg.columns().iter().map(|c| c.byte_range()))
+                .map(|(start, len)| start..start + len)
+                .collect(),
+        );
+        let inner = ParquetRecordBatchReaderBuilder::new_with_metadata(f, md)
             .with_batch_size(batch_rows.max(1))
             .build()
             .map_err(|e| perr("cannot read", e))?;

@@ -82,10 +82,11 @@ pub fn discover(paths: &[String], _opts: &ReadOptions) -> Result<Vec<ScanUnit>> 
             }
         }
     }
-    let mut units = Vec::new();
-    for path in files {
+    // OCI writes many small report files: their headers are read several at a time on S3.
+    let remote = files.iter().any(|f| crate::io::location::Location::is_remote(f));
+    crate::io::parallel_map(&files, remote, |path| {
         let file = path.display().to_string();
-        let (_, headers) = open_csv(open_text(&path)?, &file)?;
+        let (_, headers) = open_csv(open_text(path)?, &file)?;
         if !headers.iter().any(|h| is_oci_header(h)) {
             let sample: Vec<&str> = headers.iter().take(5).map(String::as_str).collect();
             return Err(Error::data(
@@ -99,9 +100,8 @@ pub fn discover(paths: &[String], _opts: &ReadOptions) -> Result<Vec<ScanUnit>> 
         }
         let targets: Vec<Target> = headers.iter().map(|h| s.resolve(h)).collect();
         let opener: crate::formats::scan::CustomOpener = Arc::new(open_report);
-        units.push(ScanUnit::new(path, UnitKind::Custom(opener), Arc::new(targets)));
-    }
-    Ok(units)
+        Ok(ScanUnit::new(path.clone(), UnitKind::Custom(opener), Arc::new(targets)))
+    })
 }
 
 /// Opens a report as CSV; where the currency is wanted, also finds the file's currency first.
