@@ -594,8 +594,8 @@ def report(args, bench: Bench, datasets: dict, env: dict, comparisons: dict, sta
     if bench.reused:
         L.append("")
         L.append(f"This run was resumed (`--resume`): {len(bench.reused)} of {len(R)} cases were measured by the "
-                 "interrupted run of the same build before it was killed from outside, and are reported as "
-                 "measured then; the load average above is that of the resumed part.")
+                 "earlier run of the same build (interrupted, or run before cases were added to the harness) and "
+                 "are reported as measured then; the load average above is that of the resumed part.")
     L.append("")
     L.append(f"Versions: Python {env['python']}, duckdb {env['duckdb']}, extension {env['extension']}; "
              f"focus-converter venv: {env['fc']}.\n")
