@@ -314,6 +314,9 @@ pub fn convert_array(arr: &ArrayRef, ty: ColType, file: &str, name: &str) -> Res
                         Column::Str(c) => c.push(Some(s)),
                         Column::Dec(d) => d.push(Some(parse_decimal(s).ok_or_else(|| bad(s, "a number"))?)),
                         Column::Ts(t) => t.push(Some(parse_timestamp(s).ok_or_else(|| bad(s, "a timestamp"))?)),
+                        // Exports written as all-text Parquet ('True'/'False' flags): the same
+                        // spellings a CSV of the export accepts.
+                        Column::Bool(_) => crate::formats::reader::push_text(out, s, || Position::file(file), name)?,
                         _ => return Err(unsupported()),
                     },
                 }
