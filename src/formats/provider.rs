@@ -99,3 +99,42 @@ pub fn detect(paths: &[String]) -> Result<&'static dyn Provider> {
         ))
     })
 }
+
+/// Compiles a provider's embedded rules (`sql/<provider>/focus.sql`) against its canonical
+/// schema, with its lookup tables given as `(name, csv text)`.
+pub fn compile_embedded(
+    name: &str,
+    sql: &str,
+    schema: &crate::formats::reader::Schema,
+    tables: &[(&str, &str)],
+    extra: Vec<crate::mapping::LookupTable>,
+) -> Result<Mapping> {
+    let inputs: Vec<crate::mapping::InputColumn> = schema
+        .names
+        .iter()
+        .zip(&schema.types)
+        .enumerate()
+        .map(|(index, (name, ty))| crate::mapping::InputColumn {
+            name: name.clone(),
+            index,
+            ty: *ty,
+        })
+        .collect();
+    let mut lookups = tables
+        .iter()
+        .map(|(n, t)| crate::mapping::LookupTable::from_csv(n, t))
+        .collect::<Result<Vec<_>>>()?;
+    lookups.extend(extra);
+    crate::mapping::compile(name, sql, &inputs, &lookups)
+}
+
+/// A compiled mapping kept for the process: compiled on first use, its error (a bug in the
+/// embedded rules) returned to every caller.
+pub fn compiled_once(
+    cell: &'static std::sync::OnceLock<std::result::Result<Mapping, String>>,
+    build: impl FnOnce() -> Result<Mapping>,
+) -> Result<&'static Mapping> {
+    cell.get_or_init(|| build().map_err(|e| e.to_string()))
+        .as_ref()
+        .map_err(|e| Error::usage(e.clone()))
+}

@@ -1,9 +1,10 @@
 //! The AWS → FOCUS mapping: `sql/aws/focus.sql` compiled against the canonical CUR schema with
 //! the AWS lookup tables. Compiled once per process.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::formats::aws::schema::cur_schema;
-use crate::mapping::{compile, InputColumn, LookupTable, Mapping};
+use crate::formats::provider::{compile_embedded, compiled_once};
+use crate::mapping::{LookupTable, Mapping};
 use std::sync::OnceLock;
 
 pub const MAPPING_SQL: &str = include_str!("../../../sql/aws/focus.sql");
@@ -20,26 +21,9 @@ const TABLES: &[(&str, &str)] = &[
 ];
 
 fn build() -> Result<Mapping> {
-    let s = cur_schema()?;
-    let inputs: Vec<InputColumn> = s
-        .schema
-        .names
-        .iter()
-        .zip(&s.schema.types)
-        .enumerate()
-        .map(|(index, (name, ty))| InputColumn {
-            name: name.clone(),
-            index,
-            ty: *ty,
-        })
-        .collect();
-    let mut tables = TABLES
-        .iter()
-        .map(|(n, t)| LookupTable::from_csv(n, t))
-        .collect::<Result<Vec<_>>>()?;
     // The same regions keyed by display name, for reports that only carry `product/location`.
-    tables.push(LookupTable::from_csv("region_names", &swap_columns(REGIONS_CSV))?);
-    compile("aws", MAPPING_SQL, &inputs, &tables)
+    let region_names = LookupTable::from_csv("region_names", &swap_columns(REGIONS_CSV))?;
+    compile_embedded("aws", MAPPING_SQL, &cur_schema()?.schema, TABLES, vec![region_names])
 }
 
 /// `a,b` lines to `b,a` (regions.csv has no quoted fields).
@@ -51,9 +35,7 @@ fn swap_columns(csv: &str) -> String {
 
 pub fn mapping() -> Result<&'static Mapping> {
     static M: OnceLock<std::result::Result<Mapping, String>> = OnceLock::new();
-    M.get_or_init(|| build().map_err(|e| e.to_string()))
-        .as_ref()
-        .map_err(|e| Error::usage(e.clone()))
+    compiled_once(&M, build)
 }
 
 #[cfg(test)]

@@ -1,9 +1,10 @@
 //! The Azure → FOCUS mapping: `sql/azure/focus.sql` compiled against the canonical cost-details schema with
 //! the Azure lookup tables. Compiled once per process.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::formats::azure::schema::azure_schema;
-use crate::mapping::{compile, InputColumn, LookupTable, Mapping};
+use crate::formats::provider::{compile_embedded, compiled_once};
+use crate::mapping::Mapping;
 use std::sync::OnceLock;
 
 pub const MAPPING_SQL: &str = include_str!("../../../sql/azure/focus.sql");
@@ -14,31 +15,12 @@ const TABLES: &[(&str, &str)] = &[
 ];
 
 fn build() -> Result<Mapping> {
-    let s = azure_schema()?;
-    let inputs: Vec<InputColumn> = s
-        .schema
-        .names
-        .iter()
-        .zip(&s.schema.types)
-        .enumerate()
-        .map(|(index, (name, ty))| InputColumn {
-            name: name.clone(),
-            index,
-            ty: *ty,
-        })
-        .collect();
-    let tables = TABLES
-        .iter()
-        .map(|(n, t)| LookupTable::from_csv(n, t))
-        .collect::<Result<Vec<_>>>()?;
-    compile("azure", MAPPING_SQL, &inputs, &tables)
+    compile_embedded("azure", MAPPING_SQL, &azure_schema()?.schema, TABLES, vec![])
 }
 
 pub fn mapping() -> Result<&'static Mapping> {
     static M: OnceLock<std::result::Result<Mapping, String>> = OnceLock::new();
-    M.get_or_init(|| build().map_err(|e| e.to_string()))
-        .as_ref()
-        .map_err(|e| Error::usage(e.clone()))
+    compiled_once(&M, build)
 }
 
 #[cfg(test)]

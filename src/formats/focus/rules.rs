@@ -2,36 +2,27 @@
 //! schema. The version differences are the catalogue's (which columns a version has) plus the
 //! few renames the rules spell out. Compiled once per process.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::formats::focus::schema::{focus_schema, PROVIDERS_CSV};
-use crate::mapping::{compile, InputColumn, LookupTable, Mapping};
+use crate::formats::provider::{compile_embedded, compiled_once};
+use crate::mapping::Mapping;
 use std::sync::OnceLock;
 
 pub const MAPPING_SQL: &str = include_str!("../../../sql/focus/focus.sql");
 
 fn build() -> Result<Mapping> {
-    let s = focus_schema()?;
-    let inputs: Vec<InputColumn> = s
-        .schema
-        .names
-        .iter()
-        .zip(&s.schema.types)
-        .enumerate()
-        .map(|(index, (name, ty))| InputColumn {
-            name: name.clone(),
-            index,
-            ty: *ty,
-        })
-        .collect();
-    let tables = vec![LookupTable::from_csv("providers", PROVIDERS_CSV)?];
-    compile("focus", MAPPING_SQL, &inputs, &tables)
+    compile_embedded(
+        "focus",
+        MAPPING_SQL,
+        &focus_schema()?.schema,
+        &[("providers", PROVIDERS_CSV)],
+        vec![],
+    )
 }
 
 pub fn mapping() -> Result<&'static Mapping> {
     static M: OnceLock<std::result::Result<Mapping, String>> = OnceLock::new();
-    M.get_or_init(|| build().map_err(|e| e.to_string()))
-        .as_ref()
-        .map_err(|e| Error::usage(e.clone()))
+    compiled_once(&M, build)
 }
 
 #[cfg(test)]

@@ -1,9 +1,10 @@
 //! The GCP → FOCUS mapping: `sql/gcp/focus.sql` compiled against the canonical GCP schema with
 //! the GCP lookup tables. Compiled once per process.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::formats::gcp::schema::gcp_schema;
-use crate::mapping::{compile, InputColumn, LookupTable, Mapping};
+use crate::formats::provider::{compile_embedded, compiled_once};
+use crate::mapping::Mapping;
 use std::sync::OnceLock;
 
 pub const MAPPING_SQL: &str = include_str!("../../../sql/gcp/focus.sql");
@@ -13,31 +14,12 @@ const TABLES: &[(&str, &str)] = &[
 ];
 
 fn build() -> Result<Mapping> {
-    let s = gcp_schema()?;
-    let inputs: Vec<InputColumn> = s
-        .schema
-        .names
-        .iter()
-        .zip(&s.schema.types)
-        .enumerate()
-        .map(|(index, (name, ty))| InputColumn {
-            name: name.clone(),
-            index,
-            ty: *ty,
-        })
-        .collect();
-    let tables = TABLES
-        .iter()
-        .map(|(n, t)| LookupTable::from_csv(n, t))
-        .collect::<Result<Vec<_>>>()?;
-    compile("gcp", MAPPING_SQL, &inputs, &tables)
+    compile_embedded("gcp", MAPPING_SQL, &gcp_schema()?.schema, TABLES, vec![])
 }
 
 pub fn mapping() -> Result<&'static Mapping> {
     static M: OnceLock<std::result::Result<Mapping, String>> = OnceLock::new();
-    M.get_or_init(|| build().map_err(|e| e.to_string()))
-        .as_ref()
-        .map_err(|e| Error::usage(e.clone()))
+    compiled_once(&M, build)
 }
 
 #[cfg(test)]
@@ -65,7 +47,7 @@ mod tests {
 
     #[test]
     fn service_categories_are_focus_1_2_values() {
-        let t = LookupTable::from_csv("services", TABLES[0].1).unwrap();
+        let t = crate::mapping::LookupTable::from_csv("services", TABLES[0].1).unwrap();
         let allowed = catalog::columns("1.2").unwrap();
         let col = |id: &str| {
             allowed
