@@ -126,38 +126,53 @@ pub fn paths_param(bind: &BindInfo, func: &str) -> Result<Vec<String>, Box<dyn E
     Ok(paths)
 }
 
-/// Hands `region`, `endpoint` and `profile` to the S3 layer for every bucket the paths name.
-/// Given without any s3:// path they are an error: silently ignoring them would hide a typo.
+/// Hands `region`, `endpoint` and `profile` to the object-store layer for every bucket or
+/// container the paths name. Given where they cannot apply they are an error: silently ignoring
+/// them would hide a typo.
 fn configure_object_storage(bind: &BindInfo, paths: &[String], func: &str) -> Result<(), Box<dyn Error>> {
+    use crate::io::location::{Location, Scheme};
     let region = params::named_str(bind, "region");
     let endpoint = params::named_str(bind, "endpoint");
     let profile = params::named_str(bind, "profile");
-    let buckets: Vec<&str> = paths
-        .iter()
-        .filter_map(|p| p.strip_prefix("s3://"))
-        .map(|r| r.split('/').next().unwrap_or(r))
-        .collect();
-    if buckets.is_empty() {
-        if region.is_some() || endpoint.is_some() || profile.is_some() {
-            return Err(format!("{func}: region, endpoint and profile apply to s3:// paths only").into());
+    let mut objects = Vec::new();
+    for p in paths {
+        if let Location::Object(o) = Location::of(std::path::Path::new(p))? {
+            objects.push(o);
         }
-        return Ok(());
+    }
+    let any_s3 = objects.iter().any(|o| o.scheme == Scheme::S3);
+    if (region.is_some() || profile.is_some()) && !any_s3 {
+        return Err(format!("{func}: region and profile apply to s3:// paths only").into());
+    }
+    if endpoint.is_some() && objects.is_empty() {
+        return Err(format!("{func}: endpoint applies to s3:// and az:// paths only").into());
     }
     if let Some(e) = &endpoint {
         if !(e.starts_with("http://") || e.starts_with("https://")) {
             return Err(format!("{func}: endpoint must be a URL such as 'http://127.0.0.1:9000', got '{e}'").into());
         }
     }
-    #[cfg(feature = "s3")]
-    for b in buckets {
-        crate::io::s3::configure(
-            b,
-            crate::io::s3::Settings {
-                region: region.clone(),
-                endpoint: endpoint.clone(),
-                profile: profile.clone(),
-            },
-        );
+    for o in &objects {
+        match o.scheme {
+            #[cfg(feature = "s3")]
+            Scheme::S3 => crate::io::s3::configure(
+                o.bucket,
+                crate::io::s3::Settings {
+                    region: region.clone(),
+                    endpoint: endpoint.clone(),
+                    profile: profile.clone(),
+                },
+            ),
+            #[cfg(feature = "cloud")]
+            Scheme::Azure | Scheme::Gcs => crate::io::cloud::configure(
+                o.root,
+                crate::io::cloud::Settings {
+                    endpoint: endpoint.clone(),
+                },
+            ),
+            #[allow(unreachable_patterns)]
+            _ => {}
+        }
     }
     Ok(())
 }

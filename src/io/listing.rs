@@ -1,7 +1,8 @@
 //! Turning what the user typed (files, globs, directories, lists of those) into files.
 
 use crate::error::{Error, Result};
-use crate::io::location::Location;
+use crate::io::location::{Location, ObjectUri};
+use crate::io::store::store_for;
 use std::path::{Path, PathBuf};
 
 /// One input file, with a stable display name used in errors and the `filename` column.
@@ -30,8 +31,8 @@ fn is_glob(s: &str) -> bool {
 
 /// Expands one path: a file, a glob (`**` recursive), or a directory.
 pub fn expand(pattern: &str) -> Result<Expanded> {
-    if let Location::S3 { bucket, key } = Location::of(Path::new(pattern))? {
-        return expand_s3(pattern, bucket, key);
+    if let Location::Object(o) = Location::of(Path::new(pattern))? {
+        return expand_remote(pattern, &o);
     }
     if is_glob(pattern) {
         let entries = glob::glob(pattern).map_err(|e| Error::usage(format!("invalid glob '{pattern}': {e}")))?;
@@ -63,11 +64,11 @@ pub fn expand(pattern: &str) -> Result<Expanded> {
     }
 }
 
-/// An `s3://` path: a glob over keys, a folder (trailing '/', or a prefix that is no object),
+/// An object URI: a glob over keys, a folder (trailing '/', or a prefix that is no object),
 /// or one object.
-#[cfg(feature = "s3")]
-fn expand_s3(pattern: &str, bucket: &str, key: &str) -> Result<Expanded> {
-    use crate::io::s3;
+fn expand_remote(pattern: &str, o: &ObjectUri) -> Result<Expanded> {
+    let store = store_for(o)?;
+    let key = o.key;
     if is_glob(key) {
         // List from the literal part before the first wildcard, then match whole keys;
         // '*' stays within one folder level, '**' crosses them (as on disk).
@@ -78,10 +79,11 @@ fn expand_s3(pattern: &str, bucket: &str, key: &str) -> Result<Expanded> {
             require_literal_separator: true,
             require_literal_leading_dot: false,
         };
-        let files: Vec<PathBuf> = s3::list(bucket, prefix)?
+        let files: Vec<PathBuf> = store
+            .list(prefix)?
             .into_iter()
             .filter(|(k, _)| !k.ends_with('/') && pat.matches_with(k, opts))
-            .map(|(k, _)| PathBuf::from(s3::uri(bucket, &k)))
+            .map(|(k, _)| PathBuf::from(o.uri_of(&k)))
             .collect();
         if files.is_empty() {
             return Err(Error::NoFiles {
@@ -94,10 +96,10 @@ fn expand_s3(pattern: &str, bucket: &str, key: &str) -> Result<Expanded> {
     if key.is_empty() || key.ends_with('/') {
         return Ok(Expanded::Directory(PathBuf::from(pattern)));
     }
-    if s3::head(bucket, key)?.is_some() {
+    if store.head(key)?.is_some() {
         return Ok(Expanded::Files(vec![PathBuf::from(pattern)]));
     }
-    if s3::has_prefix(bucket, &format!("{key}/"))? {
+    if store.has_prefix(&format!("{key}/"))? {
         return Ok(Expanded::Directory(PathBuf::from(format!("{pattern}/"))));
     }
     Err(Error::NoFiles {
@@ -107,28 +109,15 @@ fn expand_s3(pattern: &str, bucket: &str, key: &str) -> Result<Expanded> {
 }
 
 /// The folder a glob's matches all live under: the literal part up to its last '/'.
-#[cfg_attr(not(feature = "s3"), allow(dead_code))]
 fn glob_list_prefix(key: &str) -> &str {
     let literal = &key[..key.find(['*', '?', '[']).unwrap_or(key.len())];
     &literal[..literal.rfind('/').map(|i| i + 1).unwrap_or(0)]
 }
 
-#[cfg(not(feature = "s3"))]
-fn expand_s3(pattern: &str, _bucket: &str, _key: &str) -> Result<Expanded> {
-    Err(no_s3(pattern))
-}
-
-#[cfg(not(feature = "s3"))]
-pub(crate) fn no_s3(what: &str) -> Error {
-    Error::usage(format!(
-        "'{what}': this build of focus was compiled without S3 support (cargo feature \"s3\")"
-    ))
-}
-
 /// Every file below `dir`, as paths relative to `dir` with '/' separators, sorted.
 pub fn walk(dir: &Path) -> Result<Vec<String>> {
-    if let Location::S3 { bucket, key } = Location::of(dir)? {
-        return walk_s3(dir, bucket, key);
+    if let Location::Object(o) = Location::of(dir)? {
+        return walk_remote(&o);
     }
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -153,24 +142,20 @@ pub fn walk(dir: &Path) -> Result<Vec<String>> {
     Ok(out)
 }
 
-#[cfg(feature = "s3")]
-fn walk_s3(_dir: &Path, bucket: &str, key: &str) -> Result<Vec<String>> {
+fn walk_remote(o: &ObjectUri) -> Result<Vec<String>> {
+    let key = o.key;
     let prefix = if key.is_empty() || key.ends_with('/') {
         key.to_string()
     } else {
         format!("{key}/")
     };
-    Ok(crate::io::s3::list(bucket, &prefix)?
+    Ok(store_for(o)?
+        .list(&prefix)?
         .into_iter()
         .filter_map(|(k, _)| k.strip_prefix(&prefix).map(str::to_string))
         // Zero-byte "folder" markers that consoles create.
         .filter(|k| !k.is_empty() && !k.ends_with('/'))
         .collect())
-}
-
-#[cfg(not(feature = "s3"))]
-fn walk_s3(dir: &Path, _bucket: &str, _key: &str) -> Result<Vec<String>> {
-    Err(no_s3(&dir.display().to_string()))
 }
 
 /// The first data file the paths name (for format detection): a file itself, the first match

@@ -1,11 +1,18 @@
 //! Byte sources: finding files (paths, globs, directories) and opening them with whatever
 //! compression they carry. Knows nothing about vendors.
 
+#[cfg(any(feature = "s3", feature = "cloud"))]
+pub mod bridge;
+#[cfg(feature = "cloud")]
+pub mod cloud;
 pub mod listing;
 pub mod location;
+#[cfg(any(feature = "s3", feature = "cloud"))]
+pub mod object;
 pub mod open;
 #[cfg(feature = "s3")]
 pub mod s3;
+pub mod store;
 
 use crate::error::Result;
 

@@ -23,8 +23,8 @@ pub fn sniff(path: &Path) -> Result<Container> {
             let mut f = File::open(path).map_err(|e| Error::io(path, "cannot open", e))?;
             read_up_to(&mut f, &mut head).map_err(|e| Error::io(path, "cannot read", e))?
         }
-        Location::S3 { bucket, key } => {
-            let b = remote::range(path, bucket, key, 0, 4)?;
+        Location::Object(o) => {
+            let b = remote::range(&o, 0, 4)?;
             head[..b.len()].copy_from_slice(&b);
             b.len()
         }
@@ -52,14 +52,14 @@ fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
 pub fn read_all(path: &Path) -> Result<Vec<u8>> {
     match Location::of(path)? {
         Location::Local(p) => std::fs::read(p).map_err(|e| Error::io(p, "cannot read", e)),
-        Location::S3 { bucket, key } => remote::all(path, bucket, key),
+        Location::Object(o) => remote::all(&o),
     }
 }
 
 /// A decompressed text stream of a file or object (plain, gzip, or the first member of a zip).
 pub fn open_text(path: &Path) -> Result<Box<dyn Read + Send>> {
-    if let Location::S3 { bucket, key } = Location::of(path)? {
-        return remote::open_text(path, bucket, key);
+    if let Location::Object(o) = Location::of(path)? {
+        return remote::open_text(path, &o);
     }
     let container = sniff(path)?;
     let mut f = File::open(path).map_err(|e| Error::io(path, "cannot open", e))?;
@@ -115,8 +115,8 @@ fn decode_member(
 /// Parquet bytes from a local file or an object (ranged reads); parquet's `ChunkReader`.
 pub enum ParquetSource {
     File(File),
-    #[cfg(feature = "s3")]
-    S3(std::sync::Arc<crate::io::s3::object::S3Object>),
+    #[cfg(any(feature = "s3", feature = "cloud"))]
+    Remote(std::sync::Arc<crate::io::object::RemoteObject>),
 }
 
 impl ParquetSource {
@@ -125,27 +125,27 @@ impl ParquetSource {
             Location::Local(p) => Ok(ParquetSource::File(
                 File::open(p).map_err(|e| Error::io(p, "cannot open", e))?,
             )),
-            Location::S3 { bucket, key } => remote::parquet(path, bucket, key),
+            Location::Object(o) => remote::parquet(&o),
         }
     }
 
     /// Fetches these byte ranges ahead, concurrently (a no-op on local files).
-    #[cfg_attr(not(feature = "s3"), allow(unused_variables))]
+    #[cfg_attr(not(any(feature = "s3", feature = "cloud")), allow(unused_variables))]
     pub fn prefetch(&self, ranges: Vec<std::ops::Range<u64>>) -> Result<()> {
         match self {
             ParquetSource::File(_) => Ok(()),
-            #[cfg(feature = "s3")]
-            ParquetSource::S3(o) => o.prefetch(ranges),
+            #[cfg(any(feature = "s3", feature = "cloud"))]
+            ParquetSource::Remote(o) => o.prefetch(ranges),
         }
     }
 
     /// Byte ranges a miss should fetch whole (column chunks), so pages are not fetched one by one.
-    #[cfg_attr(not(feature = "s3"), allow(unused_variables))]
+    #[cfg_attr(not(any(feature = "s3", feature = "cloud")), allow(unused_variables))]
     pub fn set_chunks(&self, ranges: Vec<std::ops::Range<u64>>) {
         match self {
             ParquetSource::File(_) => {}
-            #[cfg(feature = "s3")]
-            ParquetSource::S3(o) => o.set_chunks(ranges),
+            #[cfg(any(feature = "s3", feature = "cloud"))]
+            ParquetSource::Remote(o) => o.set_chunks(ranges),
         }
     }
 }
@@ -154,8 +154,8 @@ impl parquet::file::reader::Length for ParquetSource {
     fn len(&self) -> u64 {
         match self {
             ParquetSource::File(f) => parquet::file::reader::Length::len(f),
-            #[cfg(feature = "s3")]
-            ParquetSource::S3(o) => o.len(),
+            #[cfg(any(feature = "s3", feature = "cloud"))]
+            ParquetSource::Remote(o) => o.len(),
         }
     }
 }
@@ -166,16 +166,16 @@ impl parquet::file::reader::ChunkReader for ParquetSource {
     fn get_read(&self, start: u64) -> parquet::errors::Result<Self::T> {
         match self {
             ParquetSource::File(f) => Ok(Box::new(f.get_read(start)?)),
-            #[cfg(feature = "s3")]
-            ParquetSource::S3(o) => Ok(Box::new(crate::io::s3::object::ObjectCursor::new(o.clone(), start))),
+            #[cfg(any(feature = "s3", feature = "cloud"))]
+            ParquetSource::Remote(o) => Ok(Box::new(crate::io::object::ObjectCursor::new(o.clone(), start))),
         }
     }
 
     fn get_bytes(&self, start: u64, length: usize) -> parquet::errors::Result<bytes::Bytes> {
         match self {
             ParquetSource::File(f) => f.get_bytes(start, length),
-            #[cfg(feature = "s3")]
-            ParquetSource::S3(o) => o
+            #[cfg(any(feature = "s3", feature = "cloud"))]
+            ParquetSource::Remote(o) => o
                 .read_range(start, length as u64)
                 .map_err(|e| parquet::errors::ParquetError::External(Box::new(e))),
         }
@@ -183,37 +183,40 @@ impl parquet::file::reader::ChunkReader for ParquetSource {
 }
 
 /// Object-store access, or a clear error when the build has none.
-#[cfg(feature = "s3")]
+#[cfg(any(feature = "s3", feature = "cloud"))]
 mod remote {
     use super::*;
-    use crate::io::s3::{self, object::ObjectCursor, object::S3Object};
+    use crate::io::location::ObjectUri;
+    use crate::io::object::{ObjectCursor, RemoteObject};
+    use crate::io::store::store_for;
     use std::sync::Arc;
 
-    pub fn range(_path: &Path, bucket: &str, key: &str, start: u64, end: u64) -> Result<bytes::Bytes> {
-        s3::get_range(bucket, key, start, end)
+    pub fn range(o: &ObjectUri, start: u64, end: u64) -> Result<bytes::Bytes> {
+        store_for(o)?.get_range(o.key, start..end)
     }
 
-    pub fn all(_path: &Path, bucket: &str, key: &str) -> Result<Vec<u8>> {
-        s3::get_all(bucket, key)
+    pub fn all(o: &ObjectUri) -> Result<Vec<u8>> {
+        store_for(o)?.get_all(o.key)
     }
 
-    pub fn parquet(_path: &Path, bucket: &str, key: &str) -> Result<ParquetSource> {
-        Ok(ParquetSource::S3(Arc::new(S3Object::open(bucket, key)?)))
+    pub fn parquet(o: &ObjectUri) -> Result<ParquetSource> {
+        Ok(ParquetSource::Remote(Arc::new(RemoteObject::open(o)?)))
     }
 
-    pub fn open_text(path: &Path, bucket: &str, key: &str) -> Result<Box<dyn Read + Send>> {
+    pub fn open_text(path: &Path, o: &ObjectUri) -> Result<Box<dyn Read + Send>> {
         const BUF: usize = 1 << 20;
+        let store = store_for(o)?;
         Ok(match sniff(path)? {
-            Container::Plain => Box::new(BufReader::with_capacity(BUF, s3::stream(bucket, key, 0)?)),
+            Container::Plain => Box::new(BufReader::with_capacity(BUF, store.stream(o.key, 0)?)),
             Container::Gzip => Box::new(flate2::read::MultiGzDecoder::new(BufReader::with_capacity(
                 BUF,
-                s3::stream(bucket, key, 0)?,
+                store.stream(o.key, 0)?,
             ))),
             Container::Zip => {
                 // The central directory by ranged reads, then the member as one stream.
-                let obj = Arc::new(S3Object::open(bucket, key)?);
+                let obj = Arc::new(RemoteObject::open(o)?);
                 let (start, method, size) = zip_first_member(ObjectCursor::new(obj, 0), path)?;
-                let raw = BufReader::with_capacity(BUF, s3::stream(bucket, key, start)?).take(size);
+                let raw = BufReader::with_capacity(BUF, store.stream(o.key, start)?).take(size);
                 decode_member(raw, method, path)?
             }
             Container::Parquet => {
@@ -223,21 +226,22 @@ mod remote {
     }
 }
 
-#[cfg(not(feature = "s3"))]
+#[cfg(not(any(feature = "s3", feature = "cloud")))]
 mod remote {
     use super::*;
-    use crate::io::listing::no_s3;
+    use crate::io::location::ObjectUri;
+    use crate::io::store::not_built;
 
-    pub fn range(path: &Path, _: &str, _: &str, _: u64, _: u64) -> Result<Vec<u8>> {
-        Err(no_s3(&path.display().to_string()))
+    pub fn range(o: &ObjectUri, _: u64, _: u64) -> Result<Vec<u8>> {
+        Err(not_built(&o.uri_of(o.key), o.scheme))
     }
-    pub fn all(path: &Path, _: &str, _: &str) -> Result<Vec<u8>> {
-        Err(no_s3(&path.display().to_string()))
+    pub fn all(o: &ObjectUri) -> Result<Vec<u8>> {
+        Err(not_built(&o.uri_of(o.key), o.scheme))
     }
-    pub fn parquet(path: &Path, _: &str, _: &str) -> Result<ParquetSource> {
-        Err(no_s3(&path.display().to_string()))
+    pub fn parquet(o: &ObjectUri) -> Result<ParquetSource> {
+        Err(not_built(&o.uri_of(o.key), o.scheme))
     }
-    pub fn open_text(path: &Path, _: &str, _: &str) -> Result<Box<dyn Read + Send>> {
-        Err(no_s3(&path.display().to_string()))
+    pub fn open_text(_: &Path, o: &ObjectUri) -> Result<Box<dyn Read + Send>> {
+        Err(not_built(&o.uri_of(o.key), o.scheme))
     }
 }

@@ -352,9 +352,9 @@ def main() -> int:
         ["no usable AWS credentials", "profile 'empty'"],
     )
     fault(
-        "gs:// is not supported yet",
-        "SELECT * FROM read_focus('gs://b/x.parquet')",
-        ["not supported by this build yet"],
+        "https:// is refused by name",
+        "SELECT * FROM read_focus('https://example.com/x.parquet')",
+        ["https:// URIs are not supported"],
     )
 
     # Denied access: a second server enforcing IAM after its first 3 unauthenticated calls,

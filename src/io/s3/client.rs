@@ -1,10 +1,10 @@
-//! The tokio runtime, the S3 clients (one per settings), and which settings a bucket uses.
+//! The S3 clients (one per settings), and which settings a bucket uses.
 //!
-//! DuckDB calls us on its own threads; they block on one lazily created runtime. Clients are
+//! DuckDB calls us on its own threads; they block on the shared runtime. Clients are
 //! cached per (region, endpoint, profile): building one resolves the AWS config (files, env),
 //! and its connection pool and credential cache should outlive a query.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region};
@@ -40,20 +40,6 @@ const OPERATION_TIMEOUT: Duration = Duration::from_secs(150);
 /// Throttling, 5xx and transient network errors: 4 attempts, exponential backoff with jitter.
 pub(crate) const MAX_ATTEMPTS: u32 = 4;
 
-pub fn runtime() -> Result<&'static tokio::runtime::Runtime> {
-    static RT: OnceLock<std::result::Result<tokio::runtime::Runtime, String>> = OnceLock::new();
-    RT.get_or_init(|| {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .thread_name("focus-s3")
-            .enable_all()
-            .build()
-            .map_err(|e| e.to_string())
-    })
-    .as_ref()
-    .map_err(|e| Error::usage(format!("cannot start the S3 I/O runtime: {e}")))
-}
-
 fn buckets() -> &'static Mutex<HashMap<String, Settings>> {
     static B: OnceLock<Mutex<HashMap<String, Settings>>> = OnceLock::new();
     B.get_or_init(Default::default)
@@ -88,7 +74,7 @@ pub fn client(bucket: &str) -> Result<Arc<Client>> {
 }
 
 fn build(s: &Settings) -> Result<Client> {
-    let rt = runtime()?;
+    let rt = crate::io::bridge::runtime()?;
     // Built explicitly: the SDK's default client would pull in aws-lc (a C build needing cmake).
     let http = aws_smithy_http_client::Builder::new()
         .tls_provider(tls::Provider::Rustls(CryptoMode::Ring))

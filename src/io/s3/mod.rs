@@ -1,17 +1,63 @@
 //! Amazon S3 (and S3-compatible stores) with `aws-sdk-s3`: listing, ranged reads, streaming.
 //!
-//! Every call blocks the calling DuckDB thread on the shared runtime ([`client::runtime`]).
+//! Every call blocks the calling DuckDB thread on the shared runtime ([`crate::io::bridge`]).
 //! Errors name the object (`s3://bucket/key`) and never carry credentials.
 
 pub mod client;
 mod errors;
-pub mod object;
 
 pub use client::{configure, Settings};
 
 use crate::error::{Error, Result};
+use crate::io::bridge;
 use bytes::Bytes;
 use std::io::Read;
+use std::ops::Range;
+use std::sync::Arc;
+
+/// Concurrent range requests per `get_ranges` call.
+const IN_FLIGHT: usize = 8;
+
+/// One bucket as a [`crate::io::store::Store`]; its client comes from the settings the query
+/// gave for the bucket ([`configure`]).
+pub struct Bucket {
+    bucket: String,
+}
+
+impl Bucket {
+    pub fn new(bucket: &str) -> Bucket {
+        Bucket {
+            bucket: bucket.to_string(),
+        }
+    }
+}
+
+impl crate::io::store::Store for Bucket {
+    fn list(&self, prefix: &str) -> Result<Vec<(String, u64)>> {
+        list(&self.bucket, prefix)
+    }
+    fn has_prefix(&self, prefix: &str) -> Result<bool> {
+        has_prefix(&self.bucket, prefix)
+    }
+    fn head(&self, key: &str) -> Result<Option<u64>> {
+        head(&self.bucket, key)
+    }
+    fn get_range(&self, key: &str, range: Range<u64>) -> Result<Bytes> {
+        get_range(&self.bucket, key, range.start, range.end)
+    }
+    fn get_ranges(&self, key: &str, ranges: &[Range<u64>]) -> Result<Vec<Bytes>> {
+        get_ranges(&self.bucket, key, ranges)
+    }
+    fn get_tail(&self, key: &str, n: u64) -> Result<(Bytes, u64)> {
+        get_tail(&self.bucket, key, n)
+    }
+    fn get_all(&self, key: &str) -> Result<Vec<u8>> {
+        get_all(&self.bucket, key)
+    }
+    fn stream(&self, key: &str, start: u64) -> Result<Box<dyn Read + Send>> {
+        stream(&self.bucket, key, start)
+    }
+}
 
 pub(crate) fn client_attempts() -> u32 {
     client::MAX_ATTEMPTS
@@ -24,7 +70,7 @@ pub fn uri(bucket: &str, key: &str) -> String {
 /// Every key under `prefix` with its size, sorted (ListObjectsV2, all pages).
 pub fn list(bucket: &str, prefix: &str) -> Result<Vec<(String, u64)>> {
     let c = client::client(bucket)?;
-    let rt = client::runtime()?;
+    let rt = bridge::runtime()?;
     let shown = uri(bucket, prefix);
     rt.block_on(async {
         let mut pages =
@@ -51,7 +97,7 @@ pub fn list(bucket: &str, prefix: &str) -> Result<Vec<(String, u64)>> {
 pub fn has_prefix(bucket: &str, prefix: &str) -> Result<bool> {
     let c = client::client(bucket)?;
     let shown = uri(bucket, prefix);
-    client::runtime()?.block_on(async {
+    bridge::runtime()?.block_on(async {
         let page =
             c.s3.list_objects_v2()
                 .bucket(bucket)
@@ -67,7 +113,7 @@ pub fn has_prefix(bucket: &str, prefix: &str) -> Result<bool> {
 /// Whether `key` is an object (its size), `None` when there is no such object.
 pub fn head(bucket: &str, key: &str) -> Result<Option<u64>> {
     let c = client::client(bucket)?;
-    let rt = client::runtime()?;
+    let rt = bridge::runtime()?;
     rt.block_on(async {
         match c.s3.head_object().bucket(bucket).key(key).send().await {
             Ok(o) => Ok(Some(o.content_length().unwrap_or(0).max(0) as u64)),
@@ -109,14 +155,43 @@ pub async fn get_range_async(c: &client::Client, bucket: &str, key: &str, start:
 
 pub fn get_range(bucket: &str, key: &str, start: u64, end: u64) -> Result<Bytes> {
     let c = client::client(bucket)?;
-    client::runtime()?.block_on(get_range_async(&c, bucket, key, start, end))
+    bridge::runtime()?.block_on(get_range_async(&c, bucket, key, start, end))
+}
+
+/// Several ranges of one object, at most [`IN_FLIGHT`] requests at a time.
+pub fn get_ranges(bucket: &str, key: &str, ranges: &[Range<u64>]) -> Result<Vec<Bytes>> {
+    let c = client::client(bucket)?;
+    bridge::runtime()?.block_on(async {
+        let sem = Arc::new(tokio::sync::Semaphore::new(IN_FLIGHT));
+        let mut tasks = Vec::new();
+        for r in ranges.iter().cloned() {
+            let (c, sem, bucket, key) = (c.clone(), sem.clone(), bucket.to_string(), key.to_string());
+            tasks.push(tokio::spawn(async move {
+                let _permit = sem.acquire_owned().await;
+                get_range_async(&c, &bucket, &key, r.start, r.end).await
+            }));
+        }
+        let mut out = Vec::new();
+        for t in tasks {
+            match t.await {
+                Ok(r) => out.push(r?),
+                Err(e) => {
+                    return Err(Error::ObjectStore {
+                        uri: uri(bucket, key),
+                        message: format!("a range request failed ({e})"),
+                    })
+                }
+            }
+        }
+        Ok(out)
+    })
 }
 
 /// The last `n` bytes of an object and its total size, in one request (a suffix range).
 pub fn get_tail(bucket: &str, key: &str, n: u64) -> Result<(Bytes, u64)> {
     let c = client::client(bucket)?;
     let shown = uri(bucket, key);
-    client::runtime()?.block_on(async {
+    bridge::runtime()?.block_on(async {
         let r =
             c.s3.get_object()
                 .bucket(bucket)
@@ -150,7 +225,7 @@ pub fn get_tail(bucket: &str, key: &str, n: u64) -> Result<(Bytes, u64)> {
 pub fn get_all(bucket: &str, key: &str) -> Result<Vec<u8>> {
     let c = client::client(bucket)?;
     let shown = uri(bucket, key);
-    client::runtime()?.block_on(async {
+    bridge::runtime()?.block_on(async {
         let o =
             c.s3.get_object()
                 .bucket(bucket)
@@ -169,15 +244,12 @@ fn body_error(shown: &str, e: &dyn std::error::Error) -> Error {
     }
 }
 
-/// Chunks in flight per stream: downloading runs ahead of decoding by at most this many.
-const STREAM_AHEAD: usize = 8;
-
 /// An object from byte `start` on as a `Read`. A task on the runtime downloads ahead while the
 /// DuckDB thread decodes; dropping the reader (query finished or interrupted) stops the task
 /// and the transfer at the next chunk.
 pub fn stream(bucket: &str, key: &str, start: u64) -> Result<Box<dyn Read + Send>> {
     let c = client::client(bucket)?;
-    let rt = client::runtime()?;
+    let rt = bridge::runtime()?;
     let shown = uri(bucket, key);
     let mut req = c.s3.get_object().bucket(bucket).key(key);
     if start > 0 {
@@ -187,7 +259,7 @@ pub fn stream(bucket: &str, key: &str, start: u64) -> Result<Box<dyn Read + Send
         .block_on(req.send())
         .map_err(|e| errors::map(&shown, bucket, &c, e))?;
     let mut body = o.body;
-    let (tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<Bytes>>(STREAM_AHEAD);
+    let (tx, reader) = bridge::channel();
     let task_uri = shown.clone();
     rt.spawn(async move {
         loop {
@@ -204,29 +276,5 @@ pub fn stream(bucket: &str, key: &str, start: u64) -> Result<Box<dyn Read + Send
             }
         }
     });
-    Ok(Box::new(ChannelReader {
-        rx,
-        current: Bytes::new(),
-    }))
-}
-
-struct ChannelReader {
-    rx: tokio::sync::mpsc::Receiver<std::io::Result<Bytes>>,
-    current: Bytes,
-}
-
-impl Read for ChannelReader {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        while self.current.is_empty() {
-            match self.rx.blocking_recv() {
-                Some(Ok(b)) => self.current = b,
-                Some(Err(e)) => return Err(e),
-                None => return Ok(0),
-            }
-        }
-        let n = buf.len().min(self.current.len());
-        buf[..n].copy_from_slice(&self.current[..n]);
-        bytes::Buf::advance(&mut self.current, n);
-        Ok(n)
-    }
+    Ok(reader)
 }

@@ -1,10 +1,11 @@
-//! One S3 object read by byte ranges, for formats that seek: Parquet (footer, then the column
+//! One object (any store) read by byte ranges, for formats that seek: Parquet (footer, then the column
 //! chunks of a row group) and zip (central directory at the end). Nothing buffers the whole
 //! object: ranges are fetched on demand or prefetched concurrently, and a bounded cache keeps
 //! the segments a reader is still working through.
 
 use crate::error::Result;
-use crate::io::s3::{client, get_range, get_range_async, get_tail, uri};
+use crate::io::location::ObjectUri;
+use crate::io::store::{store_for, Store};
 use bytes::Bytes;
 use std::io::{Read, Seek, SeekFrom};
 use std::ops::Range;
@@ -16,11 +17,8 @@ const TAIL: u64 = 64 * 1024;
 const MIN_FETCH: u64 = 1 << 20;
 /// Cached bytes per object before the oldest segments are dropped.
 const CACHE_LIMIT: usize = 256 << 20;
-/// Concurrent range requests per prefetch.
-const IN_FLIGHT: usize = 8;
-
-pub struct S3Object {
-    bucket: String,
+pub struct RemoteObject {
+    store: Arc<dyn Store>,
     key: String,
     pub uri: String,
     size: u64,
@@ -30,14 +28,15 @@ pub struct S3Object {
     chunks: Mutex<Vec<Range<u64>>>,
 }
 
-impl S3Object {
+impl RemoteObject {
     /// Reads the object's tail (which also tells its size).
-    pub fn open(bucket: &str, key: &str) -> Result<S3Object> {
-        let (tail, size) = get_tail(bucket, key, TAIL)?;
-        let o = S3Object {
-            bucket: bucket.to_string(),
-            key: key.to_string(),
-            uri: uri(bucket, key),
+    pub fn open(o: &ObjectUri) -> Result<RemoteObject> {
+        let store = store_for(o)?;
+        let (tail, size) = store.get_tail(o.key, TAIL)?;
+        let o = RemoteObject {
+            store,
+            key: o.key.to_string(),
+            uri: o.uri_of(o.key),
             size,
             cache: Mutex::new(Vec::new()),
             chunks: Mutex::new(Vec::new()),
@@ -97,7 +96,7 @@ impl S3Object {
             .ok()
             .and_then(|c| c.iter().find(|r| r.contains(&start) && start + len <= r.end).cloned());
         let fetch = chunk.unwrap_or(start..(start + len.max(MIN_FETCH)).min(self.size));
-        let b = get_range(&self.bucket, &self.key, fetch.start, fetch.end)?;
+        let b = self.store.get_range(&self.key, fetch.clone())?;
         self.insert(fetch.start, b.clone());
         let s = (start - fetch.start) as usize;
         Ok(b.slice(s.min(b.len())..(s + len as usize).min(b.len())))
@@ -112,34 +111,8 @@ impl S3Object {
         if ranges.is_empty() {
             return Ok(());
         }
-        let c = client::client(&self.bucket)?;
-        let rt = client::runtime()?;
-        let got: Vec<(u64, Bytes)> = rt.block_on(async {
-            let sem = Arc::new(tokio::sync::Semaphore::new(IN_FLIGHT));
-            let mut tasks = Vec::new();
-            for r in ranges {
-                let (c, sem, bucket, key) = (c.clone(), sem.clone(), self.bucket.clone(), self.key.clone());
-                tasks.push(tokio::spawn(async move {
-                    let _permit = sem.acquire_owned().await;
-                    get_range_async(&c, &bucket, &key, r.start, r.end)
-                        .await
-                        .map(|b| (r.start, b))
-                }));
-            }
-            let mut out = Vec::new();
-            for t in tasks {
-                match t.await {
-                    Ok(r) => out.push(r?),
-                    Err(e) => {
-                        return Err(crate::error::Error::ObjectStore {
-                            uri: self.uri.clone(),
-                            message: format!("a range request failed ({e})"),
-                        })
-                    }
-                }
-            }
-            Ok(out)
-        })?;
+        let got = self.store.get_ranges(&self.key, &ranges)?;
+        let got: Vec<(u64, Bytes)> = ranges.iter().map(|r| r.start).zip(got).collect();
         for (off, b) in got {
             self.insert(off, b);
         }
@@ -149,12 +122,12 @@ impl S3Object {
 
 /// `Read + Seek` over an object, for readers that need to seek (zip).
 pub struct ObjectCursor {
-    obj: Arc<S3Object>,
+    obj: Arc<RemoteObject>,
     pos: u64,
 }
 
 impl ObjectCursor {
-    pub fn new(obj: Arc<S3Object>, pos: u64) -> Self {
+    pub fn new(obj: Arc<RemoteObject>, pos: u64) -> Self {
         ObjectCursor { obj, pos }
     }
 }
