@@ -22,11 +22,18 @@ DUCKDB_CLI_PIN  := duckdb-cli==1.5.6
 # dbt-core 1.12 needs a parser wheel from GitHub (unreachable offline): stay on 1.11.
 DBT_PINS        := dbt-duckdb==1.11.1 dbt-core==1.11.16
 # test-s3: a real S3-compatible server (moto_server) on loopback, in its own venv with the same
-# duckdb pin, so the SQL-test venv is not touched.
+# duckdb pin, so the SQL-test venv is not touched. test-cloud uses the same venv (moto for GCS's
+# S3-interoperable XML API, azure-storage-blob to upload to Azurite).
 MOTO_PIN        := moto[server]==5.2.5
+AZURE_BLOB_PIN  := azure-storage-blob==12.31.1
 S3_VENV         := .venv-s3
 S3_VPY          := $(S3_VENV)/bin/python
-S3_VENV_STAMP   := $(S3_VENV)/.stamp-moto-5.2.5-$(subst ==,-,$(DUCKDB_PY_PIN))
+S3_VENV_STAMP   := $(S3_VENV)/.stamp-moto-5.2.5-$(subst ==,-,$(DUCKDB_PY_PIN))-$(subst ==,-,$(AZURE_BLOB_PIN))
+# test-cloud: Azurite (Microsoft's Azure Storage emulator, from npm) in a project-local folder.
+# 3.35.0 is the newest that runs on the machine's Node 20 (3.36 and later declare node >= 21).
+AZURITE_PIN     := 3.35.0
+AZURITE_DIR     := build/azurite
+AZURITE_STAMP   := $(AZURITE_DIR)/.stamp-azurite-$(AZURITE_PIN)
 PYTHON          ?= python3
 VENV            := .venv
 VPY             := $(VENV)/bin/python
@@ -36,7 +43,7 @@ VENV_STAMP      := $(VENV)/.stamp-$(subst ==,-,$(DUCKDB_PY_PIN))-$(subst ==,-,$(
 # Tests and servers stay on loopback: no SDK may probe a cloud metadata address.
 export AWS_EC2_METADATA_DISABLED := true
 
-.PHONY: all release debug test test-unit test-s3 venv-s3 test-sql test-sql-python test-sql-cli test-validate test-examples test-docs docs \
+.PHONY: all release debug test test-unit test-s3 venv-s3 test-cloud azurite test-sql test-sql-python test-sql-cli test-validate test-examples test-docs docs \
         demo install bench clean venv fmt lint
 
 all: release
@@ -68,7 +75,17 @@ $(VENV_STAMP):
 venv-s3: $(S3_VENV_STAMP)
 $(S3_VENV_STAMP):
 	$(PYTHON) -m venv $(S3_VENV)
-	PIP_FIND_LINKS= $(S3_VPY) -m pip install --quiet "$(MOTO_PIN)" $(DUCKDB_PY_PIN)
+	PIP_FIND_LINKS= $(S3_VPY) -m pip install --quiet "$(MOTO_PIN)" $(DUCKDB_PY_PIN) $(AZURE_BLOB_PIN)
+	@touch $@
+
+# Exact version, no lifecycle scripts (Azurite needs none); the folder is replaced whole when
+# the pin changes.
+azurite: $(AZURITE_STAMP)
+$(AZURITE_STAMP):
+	rm -rf $(AZURITE_DIR)
+	mkdir -p $(AZURITE_DIR)
+	npm install --prefix $(AZURITE_DIR) --save-exact --ignore-scripts --no-audit --no-fund \
+		--loglevel=error azurite@$(AZURITE_PIN)
 	@touch $@
 
 include mk/validator.mk
@@ -79,7 +96,7 @@ SLT_DIRS    := test/sql
 # Test-only functions (forced panics) are registered only when this is set at LOAD time.
 TEST_ENV    := FOCUS_ENABLE_TEST_HOOKS=1 FOCUS_SAMPLES=$(abspath ../shared/samples)
 
-test: test-unit test-sql test-s3 test-docs test-validate test-examples
+test: test-unit test-sql test-s3 test-cloud test-docs test-validate test-examples
 
 test-unit:
 	cargo test --release --lib
@@ -89,6 +106,13 @@ test-sql: test-sql-python test-sql-cli
 # Every reader on s3:// against moto_server on 127.0.0.1, compared with local reads; fault tests.
 test-s3: $(EXT) venv-s3
 	$(S3_VPY) test/s3/test_s3.py --ext $(abspath $(EXT)) --samples $(abspath ../shared/samples)
+
+# az:// and abfss:// against Azurite (emulator settings, and explicit account key + endpoint),
+# gs:// against moto_server speaking GCS's S3-interoperable XML API; local-vs-remote parity and
+# fault tests, each configuration in its own child process. Loopback only.
+test-cloud: $(EXT) venv-s3 azurite
+	$(S3_VPY) test/cloud/test_cloud.py --ext $(abspath $(EXT)) --samples $(abspath ../shared/samples) \
+		--azurite $(abspath $(AZURITE_DIR))/node_modules/.bin/azurite-blob
 
 test-sql-python: $(EXT) venv
 	$(TEST_ENV) $(SLT) --backend python $(SLT_DIRS)
@@ -136,4 +160,4 @@ lint:
 
 clean:
 	cargo clean
-	rm -rf build $(VENV) $(VALIDATOR_VENV) $(S3_VENV)
+	rm -rf build $(AZURITE_DIR) $(VENV) $(VALIDATOR_VENV) $(S3_VENV)
