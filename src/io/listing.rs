@@ -1,7 +1,7 @@
 //! Turning what the user typed (files, globs, directories, lists of those) into files.
 
 use crate::error::{Error, Result};
-use crate::io::location::{Location, ObjectUri};
+use crate::io::location::{Location, ObjectUri, Scheme};
 use crate::io::store::store_for;
 use std::path::{Path, PathBuf};
 
@@ -104,7 +104,14 @@ fn expand_remote(pattern: &str, o: &ObjectUri) -> Result<Expanded> {
     }
     Err(Error::NoFiles {
         pattern: pattern.to_string(),
-        hint: " (no such object or folder in the bucket)".into(),
+        hint: format!(
+            " (no such object or folder in the {})",
+            if o.scheme == Scheme::Azure {
+                "container"
+            } else {
+                "bucket"
+            }
+        ),
     })
 }
 

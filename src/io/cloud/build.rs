@@ -47,7 +47,9 @@ pub fn azure(o: &ObjectUri, s: &Settings) -> Result<Arc<dyn ObjectStore>> {
         b = b.with_account(a);
     }
     if let Some(e) = &s.endpoint {
-        b = b.with_endpoint(e.clone()).with_allow_http(e.starts_with("http://"));
+        // The client appends "/container/key": a trailing '/' would double it.
+        let e = e.trim_end_matches('/');
+        b = b.with_endpoint(e.to_string()).with_allow_http(e.starts_with("http://"));
     }
     let no_account = std::env::var_os("AZURE_STORAGE_ACCOUNT_NAME").is_none()
         && o.account.is_none()

@@ -32,6 +32,19 @@ pub fn map(scheme: Scheme, root: &str, uri: &str, e: &object_store::Error) -> Er
             message: format!("the {what} does not exist (or this identity may not see it)"),
         };
     }
+    // Token endpoints (managed identity, metadata server, OAuth) answer with statuses of their
+    // own: a 404 there is no missing object.
+    if is_credential(&text) {
+        return Error::ObjectStore {
+            uri: uri.to_string(),
+            message: shorten(format!(
+                "no usable {service} credentials ({}): {}; {}",
+                identity(scheme),
+                redact(&text),
+                credential_hint(scheme)
+            )),
+        };
+    }
     let message = match (e, status, code) {
         (object_store::Error::NotFound { .. }, ..) | (_, Some(404), _) => not_found(scheme),
         (object_store::Error::PermissionDenied { .. }, ..) | (_, Some(403), _) => format!(
@@ -46,12 +59,6 @@ pub fn map(scheme: Scheme, root: &str, uri: &str, e: &object_store::Error) -> Er
             "{service} answered HTTP {s}{code_part}{server} after retries with backoff; the service is throttling or failing, try again later"
         ),
         (_, Some(s), _) => format!("{service} answered HTTP {s}{code_part}{server}"),
-        _ if is_credential(&text) => format!(
-            "no usable {service} credentials ({}): {}; {}",
-            identity(scheme),
-            redact(&text),
-            credential_hint(scheme)
-        ),
         _ if is_connect(&text) => format!(
             "cannot connect to the {service} endpoint (after retries); check the endpoint and network: {}",
             redact(&text)
