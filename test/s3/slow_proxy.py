@@ -7,8 +7,10 @@ speed. Run as its own process so the test can SIGKILL it like a crashed server.
 
 With FAIL_FIRST > 0 the first FAIL_FIRST connections get "503 Slow Down" (S3 throttling)
 instead, to test that the client retries, and gives up after a bounded number of attempts.
+With ANSWER=redirect they get what S3 answers a request sent to the wrong region instead:
+"301 PermanentRedirect" with the bucket's region in x-amz-bucket-region (here eu-west-1).
 
-Usage: slow_proxy.py LISTEN_PORT TARGET_PORT BYTES_PER_SECOND [FAIL_FIRST]
+Usage: slow_proxy.py LISTEN_PORT TARGET_PORT BYTES_PER_SECOND [FAIL_FIRST [ANSWER]]
 """
 
 import socket
@@ -36,8 +38,24 @@ def pump(src: socket.socket, dst: socket.socket, rate: float | None) -> None:
                 pass
 
 
-def throttle(client: socket.socket) -> None:
-    """Reads the request head, answers S3's throttling error, closes."""
+ANSWERS = {
+    "throttle": (
+        b"503 Slow Down",
+        b"",
+        b"<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>",
+    ),
+    "redirect": (
+        b"301 Moved Permanently",
+        b"x-amz-bucket-region: eu-west-1\r\n",
+        b"<Error><Code>PermanentRedirect</Code><Message>The bucket you are attempting to access must be "
+        b"addressed using the specified endpoint. Please send all future requests to this endpoint."
+        b"</Message><Endpoint>billing.s3.eu-west-1.amazonaws.com</Endpoint></Error>",
+    ),
+}
+
+
+def refuse(client: socket.socket, answer: str) -> None:
+    """Reads the request head, answers with the canned S3 error, closes."""
     try:
         client.settimeout(5)
         buf = b""
@@ -46,11 +64,14 @@ def throttle(client: socket.socket) -> None:
             if not chunk:
                 break
             buf += chunk
-        body = b"<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>"
+        status, headers, body = ANSWERS[answer]
+        # A HEAD answer has no body, as S3's.
+        head_only = buf.startswith(b"HEAD ")
         client.sendall(
-            b"HTTP/1.1 503 Slow Down\r\nContent-Type: application/xml\r\nConnection: close\r\n"
+            b"HTTP/1.1 " + status + b"\r\nContent-Type: application/xml\r\nConnection: close\r\n"
+            + headers
             + f"Content-Length: {len(body)}\r\n\r\n".encode()
-            + body
+            + (b"" if head_only else body)
         )
     except OSError:
         pass
@@ -61,6 +82,7 @@ def throttle(client: socket.socket) -> None:
 def main() -> None:
     listen, target, rate = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
     fail_first = int(sys.argv[4]) if len(sys.argv) > 4 else 0
+    answer = sys.argv[5] if len(sys.argv) > 5 else "throttle"
     srv = socket.socket()
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     srv.bind(("127.0.0.1", listen))
@@ -69,7 +91,7 @@ def main() -> None:
         client, _ = srv.accept()
         if fail_first > 0:
             fail_first -= 1
-            threading.Thread(target=throttle, args=(client,), daemon=True).start()
+            threading.Thread(target=refuse, args=(client, answer), daemon=True).start()
             continue
         upstream = socket.create_connection(("127.0.0.1", target))
         threading.Thread(target=pump, args=(client, upstream, None), daemon=True).start()

@@ -5,8 +5,9 @@ Starts moto_server on 127.0.0.1 itself, uploads the samples and fixtures in thei
 layouts (CUR 1.0 report root with a restated month, Data Exports with manifests, Athena Parquet
 folders, single files of every container), and checks that each reader returns exactly the rows
 it returns from local disk. Then fault tests: missing bucket, missing object, a manifest naming
-a missing key, denied access (moto enforcing IAM), an unreachable endpoint, a server killed
-mid-read, and a query interrupt: each must be a clear SQL error within a bounded time, with the
+a missing key, denied access (moto enforcing IAM), the wrong region (S3's 301 answer, given by
+the fault proxy since moto does not redirect), an unreachable endpoint, a server killed
+mid-read, throttling, and a query interrupt: each must be a clear SQL error within a bounded time, with the
 connection usable afterwards.
 
 Never touches the network beyond 127.0.0.1: AWS_EC2_METADATA_DISABLED, explicit test
@@ -420,7 +421,7 @@ def main() -> int:
             g.writelines(lines[1:])
     s3.upload_file(str(big), BUCKET, "big/big.csv")
 
-    def proxy(rate: int = 4_000_000, fail_first: int = 0) -> tuple[subprocess.Popen, str]:
+    def proxy(rate: int = 4_000_000, fail_first: int = 0, answer: str = "throttle") -> tuple[subprocess.Popen, str]:
         port = free_port()
         p = subprocess.Popen(
             [
@@ -430,6 +431,7 @@ def main() -> int:
                 str(main_srv.port),
                 str(rate),
                 str(fail_first),
+                answer,
             ]
         )
         deadline = time.time() + 10
@@ -497,6 +499,19 @@ def main() -> int:
             "throttled on every attempt",
             f"SELECT count(*) FROM read_aws_cur('s3://{BUCKET}/files/cur1_slice.csv', {pep})",
             ["HTTP 503", "after 4 attempts"],
+        )
+    finally:
+        p.kill()
+        p.wait()
+
+    # The wrong region: S3's 301 PermanentRedirect naming the bucket's region (the answer a
+    # regional endpoint gives; moto itself does not redirect, so the proxy gives S3's answer).
+    p, pep = proxy(rate=0, fail_first=1000, answer="redirect")
+    try:
+        fault(
+            "wrong region (301 PermanentRedirect)",
+            f"SELECT count(*) FROM read_aws_cur('s3://{BUCKET}/files/cur1_slice.csv', {pep}, region := 'us-east-1')",
+            ["region eu-west-1", "region := 'eu-west-1'"],
         )
     finally:
         p.kill()
