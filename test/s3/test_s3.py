@@ -17,6 +17,7 @@ Usage: test_s3.py --ext build/release/focus.duckdb_extension --samples ../shared
 """
 
 import argparse
+import json
 import os
 import shutil
 import signal
@@ -381,6 +382,44 @@ def main() -> int:
             f"[nobody]\naws_access_key_id = {nk['AccessKeyId']}\naws_secret_access_key = {nk['SecretAccessKey']}\n"
         )
         iep = f"endpoint := '{iam_srv.url}'"
+        # Two links of the credential chain users in AWS organisations rely on: credential_process
+        # (what helpers such as aws-vault plug in), checked on the enforcing server (only real
+        # keys read), and web identity (EKS/IRSA, CI OIDC): a token file exchanged with STS
+        # (moto's) for a role's credentials. moto's enforcing mode refuses the unsigned STS call,
+        # so that one reads from the main server: the profile has no keys of its own, so the
+        # read works only if the exchange did.
+        admin_iam.create_role(
+            RoleName="billing-reader",
+            AssumeRolePolicyDocument='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"oidc"},"Action":"sts:AssumeRoleWithWebIdentity"}]}',
+        )
+        admin_iam.put_role_policy(
+            RoleName="billing-reader",
+            PolicyName="read",
+            PolicyDocument='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}',
+        )
+        (tmp / "web-identity-token").write_text("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJmb2N1cy10ZXN0In0.c2lnbmF0dXJl")
+        proc_json = json.dumps({"Version": 1, "AccessKeyId": ak["AccessKeyId"], "SecretAccessKey": ak["SecretAccessKey"]})
+        (tmp / "creds.py").write_text(f"print({proc_json!r})\n")
+        (tmp / "config").write_text(
+            "[profile empty]\nregion = us-east-1\n"
+            f"[profile proc]\nregion = us-east-1\ncredential_process = {sys.executable} {tmp / 'creds.py'}\n"
+            f"[profile wi]\nregion = us-east-1\nendpoint_url = {main_srv.url}\n"
+            "role_arn = arn:aws:iam::123456789012:role/billing-reader\n"
+            f"web_identity_token_file = {tmp / 'web-identity-token'}\n"
+        )
+        for prof in ("proc", "wi"):
+            name = {
+                "proc": "IAM-enforcing server: credential_process profile reads",
+                "wi": "web identity profile (STS AssumeRoleWithWebIdentity) reads",
+            }[prof]
+            try:
+                pep = iep if prof == "proc" else ep
+                n = con.execute(
+                    f"SELECT count(*) FROM read_aws_cur('s3://{BUCKET}/files/cur1_slice.csv', {pep}, profile := '{prof}')"
+                ).fetchone()[0]
+                check(name, n == 26, str(n))
+            except Exception as e:
+                check(name, False, str(e)[:400])
         try:
             n = con.execute(
                 f"SELECT count(*) FROM read_aws_cur('s3://{BUCKET}/files/cur1_slice.csv', {iep}, profile := 'admin')"
