@@ -67,6 +67,8 @@ pub fn csv_error(file: &str, e: csv::Error) -> Error {
         {
             format!("the file ends unexpectedly ({io}); is the download or gzip file truncated?")
         }
+        // An object-store transfer that broke off: the message says so; the file is fine.
+        csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::ConnectionAborted => io.to_string(),
         csv::ErrorKind::Io(io) => {
             format!("cannot read ({io}); is the file truncated or not really compressed as its bytes claim?")
         }
@@ -194,5 +196,42 @@ impl BatchReader for CsvBatchReader {
             return Ok(None);
         }
         Ok(Some(Batch { rows, columns }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Yields `ok` bytes, then fails with `kind`.
+    struct Failing(&'static [u8], std::io::ErrorKind);
+    impl Read for Failing {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.0.is_empty() {
+                return Err(std::io::Error::new(self.1, "the transfer broke off (reset)"));
+            }
+            let n = buf.len().min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    fn first_error(kind: std::io::ErrorKind) -> String {
+        let mut rdr = csv::Reader::from_reader(Failing(b"a,b\n1,2\n", kind));
+        let err = rdr.records().find_map(|r| r.err()).expect("an error");
+        csv_error("s3://b/x.csv", err).to_string()
+    }
+
+    #[test]
+    fn broken_transfer_is_not_blamed_on_the_file() {
+        let e = first_error(std::io::ErrorKind::ConnectionAborted);
+        assert!(
+            e.starts_with("s3://b/x.csv") && e.contains("the transfer broke off"),
+            "{e}"
+        );
+        assert!(!e.contains("truncated"), "{e}");
+        let e = first_error(std::io::ErrorKind::Other);
+        assert!(e.contains("truncated"), "{e}");
     }
 }

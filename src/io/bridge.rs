@@ -29,7 +29,9 @@ pub fn runtime() -> Result<&'static tokio::runtime::Runtime> {
 pub type ChunkSender = tokio::sync::mpsc::Sender<std::io::Result<Bytes>>;
 
 /// A reader fed by a download task, and the sender that task writes chunks to. The task should
-/// stop when `send` fails: the reader was dropped (query finished or interrupted).
+/// stop when `send` fails: the reader was dropped (query finished or interrupted). A transfer
+/// that breaks off is sent as an `ErrorKind::ConnectionAborted` error, so decoders can tell it
+/// from a damaged file; its message need not name the object, the decoder's error does.
 pub fn channel() -> (ChunkSender, Box<dyn Read + Send>) {
     let (tx, rx) = tokio::sync::mpsc::channel(STREAM_AHEAD);
     (

@@ -255,10 +255,12 @@ impl RowSource for JsonLines {
             self.buf.clear();
             self.line += 1;
             let n = self.lines.read_line(&mut self.buf).map_err(|e| {
-                Error::data(
-                    Position::at_line(&self.file, self.line),
-                    format!("cannot read ({e}); is the file truncated or not UTF-8?"),
-                )
+                let message = if e.kind() == std::io::ErrorKind::ConnectionAborted {
+                    e.to_string() // a broken transfer, not a damaged file
+                } else {
+                    format!("cannot read ({e}); is the file truncated or not UTF-8?")
+                };
+                Error::data(Position::at_line(&self.file, self.line), message)
             })?;
             if n == 0 {
                 return Ok(None);

@@ -19,7 +19,7 @@ use object_store::path::Path as ObjPath;
 use object_store::{GetOptions, GetRange, ObjectStore};
 use std::collections::HashMap;
 use std::future::Future;
-use std::io::Read;
+use std::io::{ErrorKind, Read};
 use std::ops::Range;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
@@ -203,20 +203,25 @@ impl Store for CloudStore {
         let got = self.run(key, async move { store.get_opts(&p, opts).await })?;
         let mut body = got.into_stream();
         let (tx, reader) = bridge::channel();
-        let uri = self.uri(key);
         bridge::runtime()?.spawn(async move {
             loop {
                 let item = match tokio::time::timeout(STALL_TIMEOUT, body.next()).await {
                     Ok(Some(Ok(b))) => Ok(b),
                     Ok(None) => return,
-                    Ok(Some(Err(e))) => Err(std::io::Error::other(format!(
-                        "{uri}: the transfer broke off ({}); the server closed the connection or stalled",
-                        errors::cause(&e)
-                    ))),
-                    Err(_) => Err(std::io::Error::other(format!(
-                        "{uri}: the transfer stalled (nothing for {} s); check the network or endpoint",
-                        STALL_TIMEOUT.as_secs()
-                    ))),
+                    Ok(Some(Err(e))) => Err(std::io::Error::new(
+                        ErrorKind::ConnectionAborted,
+                        format!(
+                            "the transfer broke off ({}); the server closed the connection or stalled",
+                            errors::cause(&e)
+                        ),
+                    )),
+                    Err(_) => Err(std::io::Error::new(
+                        ErrorKind::ConnectionAborted,
+                        format!(
+                            "the transfer stalled (nothing for {} s); check the network or endpoint",
+                            STALL_TIMEOUT.as_secs()
+                        ),
+                    )),
                 };
                 let failed = item.is_err();
                 if tx.send(item).await.is_err() || failed {

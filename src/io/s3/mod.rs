@@ -260,15 +260,15 @@ pub fn stream(bucket: &str, key: &str, start: u64) -> Result<Box<dyn Read + Send
         .map_err(|e| errors::map(&shown, bucket, &c, e))?;
     let mut body = o.body;
     let (tx, reader) = bridge::channel();
-    let task_uri = shown.clone();
     rt.spawn(async move {
         loop {
             let item = match body.try_next().await {
                 Ok(Some(b)) => Ok(b),
                 Ok(None) => return,
-                Err(e) => Err(std::io::Error::other(format!(
-                    "{task_uri}: the transfer broke off ({e}); the server closed the connection or stalled"
-                ))),
+                Err(e) => Err(std::io::Error::new(
+                    std::io::ErrorKind::ConnectionAborted,
+                    format!("the transfer broke off ({e}); the server closed the connection or stalled"),
+                )),
             };
             let failed = item.is_err();
             if tx.send(item).await.is_err() || failed {
