@@ -25,6 +25,7 @@ use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchR
 use record::{parse_py_literal, RowSink};
 use schema::gcp_schema;
 use serde_json::{Map, Value};
+use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -192,7 +193,7 @@ fn open_unit(u: &ScanUnit, form: Form, wanted: Arc<Vec<bool>>, rows: usize) -> R
     let source: Box<dyn RowSource> = match form {
         Form::NdJson => Box::new(JsonLines::open(&u.path, &u.file)?),
         Form::Csv => Box::new(FlatCsv::open(&u.path, &u.file)?),
-        Form::Parquet => Box::new(ParquetRows::open(&u.path, &u.file, rows)?),
+        Form::Parquet => Box::new(ParquetRows::open(&u.path, &u.file, rows, sink.top_level_fields())?),
     };
     Ok(Box::new(GcpReader {
         source,
@@ -366,7 +367,8 @@ struct ParquetRows {
 }
 
 impl ParquetRows {
-    fn open(path: &Path, file: &str, batch_rows: usize) -> Result<Self> {
+    /// `fields`: the top-level fields to read (a projection), `None` for all.
+    fn open(path: &Path, file: &str, batch_rows: usize, fields: Option<HashSet<&str>>) -> Result<Self> {
         let f = crate::io::open::ParquetSource::open(path)?;
         let perr = |what: &str, e: parquet::errors::ParquetError| Error::Parquet {
             pos: Position::file(file),
@@ -375,17 +377,31 @@ impl ParquetRows {
         };
         let md = parquet::arrow::arrow_reader::ArrowReaderMetadata::load(&f, Default::default())
             .map_err(|e| perr("cannot read the Parquet footer", e))?;
-        // Every column is read: on object storage each column chunk is fetched whole when first
-        // touched, one row group at a time, rather than page by page.
+        // Only the fields the query reads are decoded and turned into JSON (a to_focus or a
+        // count(*) needs a fraction of BigQuery's columns).
+        let descr = md.metadata().file_metadata().schema_descr_ptr();
+        let roots: Vec<usize> = (0..descr.root_schema().get_fields().len())
+            .filter(|&i| {
+                let name = descr.root_schema().get_fields()[i].name();
+                fields.as_ref().is_none_or(|f| f.contains(name))
+            })
+            .collect();
+        let keep_root: HashSet<usize> = roots.iter().copied().collect();
+        // On object storage each projected column chunk is fetched whole when first touched,
+        // one row group at a time, rather than page by page.
         f.set_chunks(
             md.metadata()
                 .row_groups()
                 .iter()
-                .flat_map(|rg| rg.columns().iter().map(|c| c.byte_range()))
+                .flat_map(|rg| rg.columns().iter().enumerate())
+                .filter(|(leaf, _)| keep_root.contains(&descr.get_column_root_idx(*leaf)))
+                .map(|(_, c)| c.byte_range())
                 .map(|(start, len)| start..start + len)
                 .collect(),
         );
+        let mask = parquet::arrow::ProjectionMask::roots(&descr, roots);
         let inner = ParquetRecordBatchReaderBuilder::new_with_metadata(f, md)
+            .with_projection(mask)
             .with_batch_size(batch_rows.max(1))
             .build()
             .map_err(|e| perr("cannot read", e))?;

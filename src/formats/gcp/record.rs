@@ -11,6 +11,7 @@ use crate::formats::values::parse_decimal;
 use crate::formats::view::records_json;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::sync::Arc;
 
 /// Parses a Python literal as `repr()` / pandas writes it: lists, dicts, 'single' or "double"
@@ -213,6 +214,22 @@ impl RowSink {
 
     pub fn rows(&self) -> usize {
         self.rows
+    }
+
+    /// The top-level fields the wanted columns read; `None` when every field is needed
+    /// (`other_columns` collects whatever the catalogue does not know).
+    pub fn top_level_fields(&self) -> Option<HashSet<&'static str>> {
+        if self.wanted[self.s.other] {
+            return None;
+        }
+        Some(
+            self.s
+                .fields
+                .iter()
+                .filter(|f| self.wanted[f.column])
+                .filter_map(|f| f.path.first().map(String::as_str))
+                .collect(),
+        )
     }
 
     /// Appends one row. `pos` names the file and line (or row) for errors.
