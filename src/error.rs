@@ -77,6 +77,22 @@ pub enum Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// `first`, then the texts of `e`'s causes, each once, joined by ": ". Client libraries nest
+/// their causes' texts unevenly (some repeat the inner text, some do not); users read each once.
+pub fn with_causes(first: String, e: &dyn std::error::Error) -> String {
+    let mut out = first;
+    let mut cur = e.source();
+    while let Some(s) = cur {
+        let t = s.to_string();
+        if !out.contains(&t) {
+            out.push_str(": ");
+            out.push_str(&t);
+        }
+        cur = s.source();
+    }
+    out
+}
+
 impl Error {
     pub fn usage(msg: impl Into<String>) -> Self {
         Error::Usage(msg.into())

@@ -131,19 +131,9 @@ fn credential_hint(scheme: Scheme) -> &'static str {
     }
 }
 
-/// The error and its causes, joined, each once.
+/// The error and its causes, each once.
 fn chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut out = e.to_string();
-    let mut cur = e.source();
-    while let Some(s) = cur {
-        let t = s.to_string();
-        if !out.contains(&t) {
-            out.push_str(": ");
-            out.push_str(&t);
-        }
-        cur = s.source();
-    }
-    out
+    crate::error::with_causes(e.to_string(), e)
 }
 
 /// The HTTP status `object_store` writes as "status code: 404 Not Found".

@@ -89,17 +89,7 @@ fn endpoint(c: &Client) -> String {
         .unwrap_or_else(|| format!("s3.{}.amazonaws.com", c.region))
 }
 
-/// The innermost causes, joined; credential errors land here ("profile 'x' not found").
+/// The causes, joined (": cause: inner cause"); credential errors land here ("profile 'x' not found").
 fn source_text(e: &dyn std::error::Error) -> String {
-    let mut out = String::new();
-    let mut cur = e.source();
-    while let Some(s) = cur {
-        let t = s.to_string();
-        if !out.contains(&t) {
-            out.push_str(": ");
-            out.push_str(&t);
-        }
-        cur = s.source();
-    }
-    out
+    crate::error::with_causes(String::new(), e)
 }
