@@ -138,3 +138,64 @@ pub fn compiled_once(
         .as_ref()
         .map_err(|e| Error::usage(e.clone()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::focus::{catalog, convert};
+
+    #[test]
+    fn every_mapping_fits_every_focus_version_and_covers_mandatory_columns() {
+        for p in all() {
+            let m = p.mapping().unwrap();
+            for v in catalog::VERSIONS {
+                let cols = convert::output_columns(m, v).unwrap();
+                let focus_cols = cols.iter().filter(|c| !c.name.starts_with("x_")).count();
+                assert_eq!(focus_cols, catalog::columns(v).unwrap().len(), "{} {v}", p.name());
+            }
+            let cols = convert::output_columns(m, "1.2").unwrap();
+            for c in catalog::columns("1.2").unwrap() {
+                if c.feature_level == "Mandatory" {
+                    assert!(
+                        cols.iter().any(|o| o.name == c.column_id && o.rule.is_some()),
+                        "{}: {} has no rule",
+                        p.name(),
+                        c.column_id
+                    );
+                }
+            }
+        }
+    }
+
+    /// The service tables' categories are values FOCUS 1.2 allows (found by header name: each
+    /// table keys on its vendor's own service identifier).
+    #[test]
+    fn service_tables_use_focus_1_2_categories() {
+        let allowed = |id: &str| {
+            catalog::columns("1.2")
+                .unwrap()
+                .iter()
+                .find(|c| c.column_id == id)
+                .map(|c| c.allowed_values.clone())
+                .unwrap()
+        };
+        let (cats, subs) = (allowed("ServiceCategory"), allowed("ServiceSubcategory"));
+        let tables = [
+            ("aws", include_str!("../../sql/aws/services.csv")),
+            ("azure", include_str!("../../sql/azure/services.csv")),
+            ("gcp", include_str!("../../sql/gcp/services.csv")),
+            ("oci", include_str!("../../sql/oci/services.csv")),
+        ];
+        for (vendor, text) in tables {
+            let mut r = csv::Reader::from_reader(text.as_bytes());
+            let h = r.headers().unwrap().clone();
+            let at = |name: &str| h.iter().position(|c| c == name).unwrap();
+            let (cat, sub) = (at("service_category"), at("service_subcategory"));
+            for row in r.records() {
+                let row = row.unwrap();
+                assert!(cats.contains(&&row[cat]), "{vendor}: category {}", &row[cat]);
+                assert!(subs.contains(&&row[sub]), "{vendor}: subcategory {}", &row[sub]);
+            }
+        }
+    }
+}

@@ -22,29 +22,3 @@ pub fn mapping() -> Result<&'static Mapping> {
     static M: OnceLock<std::result::Result<Mapping, String>> = OnceLock::new();
     compiled_once(&M, build)
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::focus::{catalog, convert};
-
-    #[test]
-    fn mapping_compiles_and_fits_every_focus_version() {
-        let m = mapping().unwrap();
-        for v in catalog::VERSIONS {
-            let cols = convert::output_columns(m, v).unwrap();
-            assert!(cols.iter().filter(|c| !c.name.starts_with("x_")).count() == catalog::columns(v).unwrap().len());
-        }
-        // Every mandatory 1.2 column has a rule.
-        let cols = convert::output_columns(m, "1.2").unwrap();
-        for c in catalog::columns("1.2").unwrap() {
-            if c.feature_level == "Mandatory" {
-                assert!(
-                    cols.iter().any(|o| o.name == c.column_id && o.rule.is_some()),
-                    "{} has no rule",
-                    c.column_id
-                );
-            }
-        }
-    }
-}
