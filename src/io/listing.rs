@@ -121,6 +121,33 @@ fn glob_list_prefix(key: &str) -> &str {
     &literal[..literal.rfind('/').map(|i| i + 1).unwrap_or(0)]
 }
 
+/// Every file the paths name: files and glob matches as given, folders walked for the files
+/// `is_data` accepts (by key relative to the folder). A folder with none is an error that says
+/// which `kinds` of files were looked for.
+pub fn data_files(paths: &[String], is_data: impl Fn(&str) -> bool, kinds: &str) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for p in paths {
+        match expand(p)? {
+            Expanded::Files(f) => files.extend(f),
+            Expanded::Directory(dir) => {
+                let found: Vec<PathBuf> = walk(&dir)?
+                    .into_iter()
+                    .filter(|k| is_data(k))
+                    .map(|k| dir.join(k))
+                    .collect();
+                if found.is_empty() {
+                    return Err(Error::NoFiles {
+                        pattern: p.clone(),
+                        hint: format!(" (the folder holds no {kinds} files)"),
+                    });
+                }
+                files.extend(found);
+            }
+        }
+    }
+    Ok(files)
+}
+
 /// Every file below `dir`, as paths relative to `dir` with '/' separators, sorted.
 pub fn walk(dir: &Path) -> Result<Vec<String>> {
     if let Location::Object(o) = Location::of(dir)? {

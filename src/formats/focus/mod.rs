@@ -12,11 +12,10 @@ use crate::formats::parquet_reader::{inspect, ParquetBatchReader};
 use crate::formats::provider::{Provider, ReadOptions};
 use crate::formats::reader::{BatchReader, Schema, Target};
 use crate::formats::scan::{CustomOpener, ScanUnit, UnitKind};
-use crate::io::listing::{expand, walk, Expanded};
+use crate::io::listing::data_files;
 use crate::io::open::{open_text, sniff, Container};
 use crate::mapping::Mapping;
 use schema::{focus_schema, FocusSchema};
-use std::path::PathBuf;
 use std::sync::Arc;
 
 /// FOCUS files as a source: `read_focus`, `to_focus(provider := 'focus')`.
@@ -57,26 +56,7 @@ fn is_data_file(key: &str) -> bool {
 
 pub fn discover(paths: &[String]) -> Result<Vec<ScanUnit>> {
     let s = focus_schema()?;
-    let mut files: Vec<PathBuf> = Vec::new();
-    for p in paths {
-        match expand(p)? {
-            Expanded::Files(f) => files.extend(f),
-            Expanded::Directory(dir) => {
-                let found: Vec<PathBuf> = walk(&dir)?
-                    .into_iter()
-                    .filter(|k| is_data_file(k))
-                    .map(|k| dir.join(k))
-                    .collect();
-                if found.is_empty() {
-                    return Err(Error::NoFiles {
-                        pattern: p.clone(),
-                        hint: " (the folder holds no .csv, .csv.gz, .zip or .parquet files)".into(),
-                    });
-                }
-                files.extend(found);
-            }
-        }
-    }
+    let files = data_files(paths, is_data_file, ".csv, .csv.gz, .zip or .parquet")?;
     let mut units = Vec::new();
     for path in files {
         let file = path.display().to_string();

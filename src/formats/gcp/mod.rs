@@ -16,7 +16,7 @@ use crate::formats::reader::{BatchReader, Schema};
 use crate::formats::scan::{CustomOpener, ScanUnit, UnitKind};
 use crate::formats::values::{civil_from_days, MICROS_PER_DAY};
 use crate::formats::view::View;
-use crate::io::listing::{expand, walk, Expanded};
+use crate::io::listing::data_files;
 use crate::io::open::{open_text, sniff, Container};
 use crate::mapping::Mapping;
 use arrow::array::{Array, ArrayRef, AsArray};
@@ -27,7 +27,7 @@ use schema::gcp_schema;
 use serde_json::{Map, Value};
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 /// Google Cloud as a billing source: `read_gcp_billing`, `to_focus(provider := 'gcp')`.
@@ -135,26 +135,7 @@ pub fn column_names(path: &Path) -> Result<Vec<String>> {
 
 /// Expands the user's paths into one scan unit per file, checking each is a billing export.
 pub fn discover(paths: &[String], _opts: &ReadOptions) -> Result<Vec<ScanUnit>> {
-    let mut files: Vec<PathBuf> = Vec::new();
-    for p in paths {
-        match expand(p)? {
-            Expanded::Files(f) => files.extend(f),
-            Expanded::Directory(dir) => {
-                let found: Vec<PathBuf> = walk(&dir)?
-                    .into_iter()
-                    .filter(|k| is_data_file(k))
-                    .map(|k| dir.join(k))
-                    .collect();
-                if found.is_empty() {
-                    return Err(Error::NoFiles {
-                        pattern: p.clone(),
-                        hint: " (the folder holds no .parquet, .json, .jsonl, .ndjson, .csv or .gz files)".into(),
-                    });
-                }
-                files.extend(found);
-            }
-        }
-    }
+    let files = data_files(paths, is_data_file, ".parquet, .json, .jsonl, .ndjson, .csv or .gz")?;
     let mut units = Vec::new();
     for path in files {
         let file = path.display().to_string();

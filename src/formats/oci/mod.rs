@@ -11,11 +11,10 @@ use crate::formats::csv_reader::{csv_error, open_csv, CsvBatchReader};
 use crate::formats::provider::{Provider, ReadOptions};
 use crate::formats::reader::{BatchReader, Schema, Target};
 use crate::formats::scan::{ScanUnit, UnitKind};
-use crate::io::listing::{expand, walk, Expanded};
+use crate::io::listing::data_files;
 use crate::io::open::open_text;
 use crate::mapping::Mapping;
 use schema::{oci_schema, OciSchema};
-use std::path::PathBuf;
 use std::sync::Arc;
 
 /// OCI as a billing source: `read_oci_cost`, `to_focus(provider := 'oci')`.
@@ -62,26 +61,7 @@ fn is_data_file(key: &str) -> bool {
 /// Expands the user's paths into one scan unit per report file, reading each header.
 pub fn discover(paths: &[String], _opts: &ReadOptions) -> Result<Vec<ScanUnit>> {
     let s = oci_schema()?;
-    let mut files: Vec<PathBuf> = Vec::new();
-    for p in paths {
-        match expand(p)? {
-            Expanded::Files(f) => files.extend(f),
-            Expanded::Directory(dir) => {
-                let found: Vec<PathBuf> = walk(&dir)?
-                    .into_iter()
-                    .filter(|k| is_data_file(k))
-                    .map(|k| dir.join(k))
-                    .collect();
-                if found.is_empty() {
-                    return Err(Error::NoFiles {
-                        pattern: p.clone(),
-                        hint: " (the folder holds no .csv or .csv.gz report files)".into(),
-                    });
-                }
-                files.extend(found);
-            }
-        }
-    }
+    let files = data_files(paths, is_data_file, ".csv or .csv.gz report")?;
     // OCI writes many small report files: their headers are read several at a time on S3.
     let remote = files.iter().any(|f| crate::io::location::Location::is_remote(f));
     crate::io::parallel_map(&files, remote, |path| {
