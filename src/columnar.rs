@@ -24,6 +24,19 @@ pub enum ColType {
 }
 
 impl ColType {
+    /// The type names the embedded column catalogues (`sql/<vendor>/*_columns.csv`) use.
+    pub fn from_catalogue(t: &str) -> Option<ColType> {
+        Some(match t {
+            "VARCHAR" => ColType::Varchar,
+            "DECIMAL" => ColType::Decimal,
+            "TIMESTAMPTZ" => ColType::TimestampTz,
+            "BOOLEAN" => ColType::Boolean,
+            "MAP_VARCHAR" => ColType::MapVarchar,
+            "MAP_DECIMAL" => ColType::MapDecimal,
+            _ => return None,
+        })
+    }
+
     pub fn sql_name(self) -> &'static str {
         match self {
             ColType::Varchar => "VARCHAR",

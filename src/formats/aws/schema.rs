@@ -25,17 +25,6 @@ pub struct CurSchema {
     other: usize,
 }
 
-fn parse_type(t: &str) -> Option<ColType> {
-    Some(match t {
-        "VARCHAR" => ColType::Varchar,
-        "DECIMAL" => ColType::Decimal,
-        "TIMESTAMPTZ" => ColType::TimestampTz,
-        "MAP_VARCHAR" => ColType::MapVarchar,
-        "MAP_DECIMAL" => ColType::MapDecimal,
-        _ => return None,
-    })
-}
-
 fn build() -> Result<CurSchema> {
     let bad = |m: String| Error::Mapping {
         mapping: "sql/aws/cur_columns.csv".into(),
@@ -48,8 +37,8 @@ fn build() -> Result<CurSchema> {
     for (i, rec) in rdr.records().enumerate() {
         let rec = rec.map_err(|e| bad(e.to_string()))?;
         let name = rec.get(0).unwrap_or_default().to_string();
-        let ty =
-            parse_type(rec.get(1).unwrap_or_default()).ok_or_else(|| bad(format!("row {}: unknown type", i + 2)))?;
+        let ty = ColType::from_catalogue(rec.get(1).unwrap_or_default())
+            .ok_or_else(|| bad(format!("row {}: unknown type", i + 2)))?;
         if let Some(h) = rec.get(2).filter(|h| !h.is_empty()) {
             by_cur1_header.insert(h.to_ascii_lowercase(), names.len());
         }

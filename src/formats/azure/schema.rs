@@ -25,17 +25,6 @@ pub struct AzureSchema {
     pub call_datasets: usize,
 }
 
-fn parse_type(t: &str) -> Option<ColType> {
-    Some(match t {
-        "VARCHAR" => ColType::Varchar,
-        "DECIMAL" => ColType::Decimal,
-        "TIMESTAMPTZ" => ColType::TimestampTz,
-        "BOOLEAN" => ColType::Boolean,
-        "MAP_VARCHAR" => ColType::MapVarchar,
-        _ => return None,
-    })
-}
-
 fn build() -> Result<AzureSchema> {
     let bad = |m: String| Error::Mapping {
         mapping: "sql/azure/cost_columns.csv".into(),
@@ -48,8 +37,8 @@ fn build() -> Result<AzureSchema> {
     for (i, rec) in rdr.records().enumerate() {
         let rec = rec.map_err(|e| bad(e.to_string()))?;
         let name = rec.get(0).unwrap_or_default().to_string();
-        let ty =
-            parse_type(rec.get(1).unwrap_or_default()).ok_or_else(|| bad(format!("row {}: unknown type", i + 2)))?;
+        let ty = ColType::from_catalogue(rec.get(1).unwrap_or_default())
+            .ok_or_else(|| bad(format!("row {}: unknown type", i + 2)))?;
         let aliases = rec.get(2).unwrap_or_default();
         for h in std::iter::once(name.as_str()).chain(aliases.split('|').filter(|a| !a.is_empty())) {
             if by_header.insert(h.to_ascii_lowercase(), names.len()).is_some() {

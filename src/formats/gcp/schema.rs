@@ -48,23 +48,12 @@ pub struct GcpSchema {
     pub view: View,
 }
 
-fn parse_type(t: &str) -> Option<ColType> {
-    Some(match t {
-        "VARCHAR" => ColType::Varchar,
-        "DECIMAL" => ColType::Decimal,
-        "TIMESTAMPTZ" => ColType::TimestampTz,
-        "BOOLEAN" => ColType::Boolean,
-        "MAP_VARCHAR" => ColType::MapVarchar,
-        _ => return None,
-    })
-}
-
 /// `name VARCHAR;amount DECIMAL`: the fields of an array of records.
 fn parse_fields(spec: &str) -> Option<Vec<(String, ColType)>> {
     spec.split(';')
         .map(|f| {
             let (name, ty) = f.trim().split_once(' ')?;
-            let ty = parse_type(ty.trim())
+            let ty = ColType::from_catalogue(ty.trim())
                 .filter(|t| matches!(t, ColType::Varchar | ColType::Decimal | ColType::Boolean))?;
             Some((name.to_string(), ty))
         })
@@ -111,7 +100,8 @@ fn build() -> Result<GcpSchema> {
     for (i, rec) in rdr.records().enumerate() {
         let rec = rec.map_err(|e| bad(e.to_string()))?;
         let row = i + 2;
-        let ty = parse_type(rec.get(1).unwrap_or_default()).ok_or_else(|| bad(format!("row {row}: unknown type")))?;
+        let ty = ColType::from_catalogue(rec.get(1).unwrap_or_default())
+            .ok_or_else(|| bad(format!("row {row}: unknown type")))?;
         let path = rec.get(2).unwrap_or_default().to_string();
         let kind = match rec.get(3).unwrap_or_default() {
             "scalar" => Kind::Scalar,

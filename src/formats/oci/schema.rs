@@ -22,17 +22,6 @@ pub struct OciSchema {
     pub currency: usize,
 }
 
-fn parse_type(t: &str) -> Option<ColType> {
-    Some(match t {
-        "VARCHAR" => ColType::Varchar,
-        "DECIMAL" => ColType::Decimal,
-        "TIMESTAMPTZ" => ColType::TimestampTz,
-        "BOOLEAN" => ColType::Boolean,
-        "MAP_VARCHAR" => ColType::MapVarchar,
-        _ => return None,
-    })
-}
-
 fn build() -> Result<OciSchema> {
     let bad = |m: String| Error::Mapping {
         mapping: "sql/oci/cost_columns.csv".into(),
@@ -43,8 +32,8 @@ fn build() -> Result<OciSchema> {
     for (i, rec) in rdr.records().enumerate() {
         let rec = rec.map_err(|e| bad(e.to_string()))?;
         let name = rec.get(0).unwrap_or_default().to_string();
-        let ty =
-            parse_type(rec.get(1).unwrap_or_default()).ok_or_else(|| bad(format!("row {}: unknown type", i + 2)))?;
+        let ty = ColType::from_catalogue(rec.get(1).unwrap_or_default())
+            .ok_or_else(|| bad(format!("row {}: unknown type", i + 2)))?;
         if let Some(h) = rec.get(2).filter(|h| !h.is_empty()) {
             by_header.insert(h.to_ascii_lowercase(), names.len());
         }
