@@ -131,9 +131,14 @@ fn credential_hint(scheme: Scheme) -> &'static str {
     }
 }
 
-/// The error and its causes, each once.
+/// The error and its causes, each once, without object_store's "Generic <store> error: "
+/// wrappers (they nest, and tell a SQL user nothing the message does not).
 fn chain(e: &(dyn std::error::Error + 'static)) -> String {
-    crate::error::with_causes(e.to_string(), e)
+    let mut text = crate::error::with_causes(e.to_string(), e);
+    for wrapper in ["Generic MicrosoftAzure error: ", "Generic GCS error: "] {
+        text = text.replace(wrapper, "");
+    }
+    text
 }
 
 /// The HTTP status `object_store` writes as "status code: 404 Not Found".
@@ -231,6 +236,19 @@ mod tests {
         let r = redact(t);
         assert!(!r.contains("SECRET") && !r.contains("OTHER"), "{r}");
         assert!(r.contains("http://127.0.0.1:1/acct/c/x.csv?<query redacted>"), "{r}");
+    }
+
+    #[test]
+    fn drops_object_stores_generic_wrappers() {
+        let e = object_store::Error::Generic {
+            store: "MicrosoftAzure",
+            source: "Generic MicrosoftAzure error: Error performing GET http://h/c/x?sig=S in 1s".into(),
+        };
+        let t = cause(&e);
+        assert!(
+            !t.contains("Generic") && t.starts_with("Error performing GET http://h/c/x?<query redacted>"),
+            "{t}"
+        );
     }
 
     #[test]
