@@ -6,8 +6,10 @@
 
 use crate::error::{Error, Result};
 use bytes::Bytes;
+use std::collections::HashMap;
+use std::hash::Hash;
 use std::io::Read;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 /// Chunks in flight per stream: downloading runs ahead of decoding by at most this many.
 pub const STREAM_AHEAD: usize = 8;
@@ -61,5 +63,47 @@ impl Read for ChannelReader {
         buf[..n].copy_from_slice(&self.current[..n]);
         bytes::Buf::advance(&mut self.current, n);
         Ok(n)
+    }
+}
+
+/// Process-wide values by key: the settings a query gave per bucket, and the clients built
+/// for each settings (their connection pools and credential caches outlive a query). A
+/// poisoned lock reads as empty and writes are skipped: a lost entry only means rebuilding.
+pub struct Registry<K, V>(OnceLock<Mutex<HashMap<K, V>>>);
+
+impl<K: Eq + Hash, V: Clone> Default for Registry<K, V> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<K: Eq + Hash, V: Clone> Registry<K, V> {
+    pub const fn new() -> Self {
+        Registry(OnceLock::new())
+    }
+
+    fn map(&self) -> &Mutex<HashMap<K, V>> {
+        self.0.get_or_init(|| Mutex::new(HashMap::new()))
+    }
+
+    pub fn set(&self, k: K, v: V) {
+        if let Ok(mut m) = self.map().lock() {
+            m.insert(k, v);
+        }
+    }
+
+    pub fn get(&self, k: &K) -> Option<V> {
+        self.map().lock().ok().and_then(|m| m.get(k).cloned())
+    }
+
+    /// The value for `k`, built by `build` the first time (outside the lock: building a client
+    /// may do I/O; two threads racing both build, the later insert wins).
+    pub fn get_or_build(&self, k: K, build: impl FnOnce(&K) -> Result<V>) -> Result<V> {
+        if let Some(v) = self.get(&k) {
+            return Ok(v);
+        }
+        let v = build(&k)?;
+        self.set(k, v.clone());
+        Ok(v)
     }
 }

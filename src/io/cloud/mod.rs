@@ -10,18 +10,17 @@ mod build;
 mod errors;
 
 use crate::error::{Error, Result};
-use crate::io::bridge;
+use crate::io::bridge::{self, Registry};
 use crate::io::location::{ObjectUri, Scheme};
 use crate::io::store::Store;
 use bytes::Bytes;
 use futures::StreamExt;
 use object_store::path::Path as ObjPath;
 use object_store::{GetOptions, GetRange, ObjectStore};
-use std::collections::HashMap;
 use std::future::Future;
 use std::io::{ErrorKind, Read};
 use std::ops::Range;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// A request (with its retries) that has not finished by then is abandoned with an error:
@@ -36,50 +35,33 @@ pub struct Settings {
     pub endpoint: Option<String>,
 }
 
-fn settings() -> &'static Mutex<HashMap<String, Settings>> {
-    static S: OnceLock<Mutex<HashMap<String, Settings>>> = OnceLock::new();
-    S.get_or_init(Default::default)
-}
+/// The settings the latest query gave per store root, and the stores built per root + settings.
+static SETTINGS: Registry<String, Settings> = Registry::new();
+static STORES: Registry<(String, Settings), Arc<CloudStore>> = Registry::new();
 
 /// Remembers the settings a query gave for a store root (`az://container`); scan units carry
 /// only URIs. As with S3 buckets, the latest bind naming a root decides.
 pub fn configure(root: &str, s: Settings) {
-    if let Ok(mut m) = settings().lock() {
-        m.insert(root.to_string(), s);
-    }
+    SETTINGS.set(root.to_string(), s);
 }
-
-/// A store's identity: its URI root and the settings it was built with.
-type StoreId = (String, Settings);
 
 /// The store for an `az://`/`abfss://`/`gs://` URI.
 pub fn store(o: &ObjectUri) -> Result<Arc<dyn Store>> {
-    let s = settings()
-        .lock()
-        .ok()
-        .and_then(|m| m.get(o.root).cloned())
-        .unwrap_or_default();
-    static STORES: OnceLock<Mutex<HashMap<StoreId, Arc<CloudStore>>>> = OnceLock::new();
-    let stores = STORES.get_or_init(Default::default);
-    let id = (o.root.to_string(), s);
-    if let Some(c) = stores.lock().ok().and_then(|m| m.get(&id).cloned()) {
-        return Ok(c);
-    }
-    // object_store builds its HTTP client inside the runtime (reqwest needs a reactor).
-    let _guard = bridge::runtime()?.enter();
-    let inner = match o.scheme {
-        Scheme::Azure => build::azure(o, &id.1),
-        Scheme::Gcs => build::gcs(o, &id.1),
-        Scheme::S3 => unreachable!("S3 goes through aws-sdk-s3"),
-    }?;
-    let c = Arc::new(CloudStore {
-        inner,
-        root: o.root.to_string(),
-        scheme: o.scheme,
-    });
-    if let Ok(mut m) = stores.lock() {
-        m.insert(id, c.clone());
-    }
+    let s = SETTINGS.get(&o.root.to_string()).unwrap_or_default();
+    let c = STORES.get_or_build((o.root.to_string(), s), |(root, s)| {
+        // object_store builds its HTTP client inside the runtime (reqwest needs a reactor).
+        let _guard = bridge::runtime()?.enter();
+        let inner = match o.scheme {
+            Scheme::Azure => build::azure(o, s),
+            Scheme::Gcs => build::gcs(o, s),
+            Scheme::S3 => Err(Error::usage("internal: s3:// is read by the S3 client")),
+        }?;
+        Ok(Arc::new(CloudStore {
+            inner,
+            root: root.clone(),
+            scheme: o.scheme,
+        }))
+    })?;
     Ok(c)
 }
 

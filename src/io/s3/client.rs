@@ -5,12 +5,12 @@
 //! and its connection pool and credential cache should outlive a query.
 
 use crate::error::Result;
+use crate::io::bridge::Registry;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region};
 use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Named parameters `region`, `endpoint`, `profile`; `None` means "from the AWS chain".
@@ -40,37 +40,21 @@ const OPERATION_TIMEOUT: Duration = Duration::from_secs(150);
 /// Throttling, 5xx and transient network errors: 4 attempts, exponential backoff with jitter.
 pub(crate) const MAX_ATTEMPTS: u32 = 4;
 
-fn buckets() -> &'static Mutex<HashMap<String, Settings>> {
-    static B: OnceLock<Mutex<HashMap<String, Settings>>> = OnceLock::new();
-    B.get_or_init(Default::default)
-}
+/// The settings the latest query gave per bucket, and the clients built per settings.
+static BUCKETS: Registry<String, Settings> = Registry::new();
+static CLIENTS: Registry<Settings, Arc<Client>> = Registry::new();
 
 /// Remembers the settings a query gave for a bucket. Scan units carry only URIs, so the I/O
 /// layer looks the settings up by bucket; the latest bind naming a bucket decides (two
 /// concurrent queries reading one bucket through different endpoints would race; see README).
 pub fn configure(bucket: &str, settings: Settings) {
-    if let Ok(mut m) = buckets().lock() {
-        m.insert(bucket.to_string(), settings);
-    }
+    BUCKETS.set(bucket.to_string(), settings);
 }
 
 /// The client for a bucket.
 pub fn client(bucket: &str) -> Result<Arc<Client>> {
-    let settings = buckets()
-        .lock()
-        .ok()
-        .and_then(|m| m.get(bucket).cloned())
-        .unwrap_or_default();
-    static CLIENTS: OnceLock<Mutex<HashMap<Settings, Arc<Client>>>> = OnceLock::new();
-    let clients = CLIENTS.get_or_init(Default::default);
-    if let Some(c) = clients.lock().ok().and_then(|m| m.get(&settings).cloned()) {
-        return Ok(c);
-    }
-    let c = Arc::new(build(&settings)?);
-    if let Ok(mut m) = clients.lock() {
-        m.insert(settings, c.clone());
-    }
-    Ok(c)
+    let settings = BUCKETS.get(&bucket.to_string()).unwrap_or_default();
+    CLIENTS.get_or_build(settings, |s| build(s).map(Arc::new))
 }
 
 fn build(s: &Settings) -> Result<Client> {
